@@ -1,0 +1,3 @@
+from pycompose.cli.main import main
+
+main()

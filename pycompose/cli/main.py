@@ -1,0 +1,39 @@
+"""Entry point of the `pycompose` command: argument pre-processing and the one error boundary."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; never lets a ComposeError escape as a traceback."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    # Tools that run `<binary> compose …` (testcontainers, python-on-whales) can point at pycompose.
+    if args[:1] == ["compose"]:
+        args = args[1:]
+    sys.exit(run(args))
+
+
+def run(args: list[str]) -> int:
+    """Run one command line and return its exit code."""
+    from pycompose.cli.app import build_command
+    from pycompose.errors import ComposeError
+
+    command = build_command()
+    try:
+        # standalone mode: click reports its own usage errors (exit 2) and Ctrl-C (exit 1)
+        command.main(args=args, prog_name="pycompose", standalone_mode=True)
+    except SystemExit as done:
+        code = done.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except ComposeError as error:
+        _print_error(str(error))
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def _print_error(message: str) -> None:
+    sys.stderr.write(message.rstrip("\n") + "\n")
+    sys.stderr.flush()

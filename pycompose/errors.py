@@ -1,0 +1,120 @@
+"""The exceptions pycompose raises, and the exit code each maps to.
+
+    ComposeError                 anything pycompose reports to a user (exit 1 unless said otherwise)
+    ├── ConfigError              a compose file, .env file or option is wrong; names file, line, column, key path
+    │   └── InterpolationError   a ${VAR} form is malformed or a required variable is missing
+    ├── UsageError               flags that do not go together, an unknown service on the command line (exit 1)
+    ├── EngineError              the Docker engine refused or failed an operation
+    │   ├── EngineUnreachable    no engine answers at DOCKER_HOST / the current context
+    │   └── NotFound             an image, container, network or volume does not exist
+    └── OperationFailed          a container exited or became unhealthy while we waited on it
+
+The CLI prints `str(error)` on one line (no traceback) and exits with `error.exit_code`.
+"""
+
+from __future__ import annotations
+
+
+class ComposeError(Exception):
+    """Base class of every error pycompose reports to its user."""
+
+    exit_code: int = 1
+
+    def __init__(self, message: str, *, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(ComposeError):
+    """A problem in the project's configuration.
+
+    Args:
+        message: what is wrong and what was expected, e.g. `expected "HOST:CONTAINER", got "80:80:80"`.
+        file: the file the problem is in, as the user named it (or absolute).
+        line: 1-based line in that file, where known.
+        column: 1-based column, where known.
+        path: the key path in the compose model, as a tuple of keys and indexes
+            (`("services", "web", "ports", 0)`) or already rendered (`services.web.ports[0]`).
+            A tuple is kept in `keys`, so the loader can find the file and line that defined it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        path: str | tuple[str | int, ...] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
+        self.column = column
+        self.keys: tuple[str | int, ...] | None = tuple(path) if isinstance(path, (tuple, list)) else None
+        self.path = format_path(path) if isinstance(path, (tuple, list)) else path
+
+    def with_location(
+        self, *, file: str | None = None, line: int | None = None, column: int | None = None
+    ) -> ConfigError:
+        """Return a copy that also names a file/line/column (keeps what is already known)."""
+        located = type(self)(
+            self.message,
+            file=self.file or file,
+            line=self.line or line,
+            column=self.column or column,
+            path=self.keys if self.keys is not None else self.path,
+        )
+        return located
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file
+            if self.line:
+                where += f":{self.line}"
+                if self.column:
+                    where += f":{self.column}"
+            where += ": "
+        what = f"{self.path}: " if self.path else ""
+        return f"{where}{what}{self.message}"
+
+
+class InterpolationError(ConfigError):
+    """A `${...}` expression is malformed, or a required variable (`${X:?msg}`) is missing."""
+
+
+class UsageError(ComposeError):
+    """The command line asks for something inconsistent (conflicting flags, unknown service)."""
+
+
+class EngineError(ComposeError):
+    """The Docker engine refused or failed an operation."""
+
+
+class EngineUnreachable(EngineError):
+    """No Docker engine answers at the configured address."""
+
+
+class NotFound(EngineError):
+    """An engine object (image, container, network, volume) does not exist."""
+
+
+class OperationFailed(ComposeError):
+    """A container exited, failed its healthcheck or did not become ready in time."""
+
+
+def format_path(path: tuple[str | int, ...] | list[str | int]) -> str:
+    """Render a key path the way error messages show it: `services.web.ports[0]`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out

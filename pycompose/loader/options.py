@@ -1,0 +1,65 @@
+"""What the loader is asked to load (ProjectOptions) and what it returns (LoadedProject)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class ProjectOptions:
+    """How to find and read a compose project. Mirrors v2's global flags and COMPOSE_* variables.
+
+    The loader reads COMPOSE_FILE, COMPOSE_PROJECT_NAME, COMPOSE_PROFILES, COMPOSE_ENV_FILES,
+    COMPOSE_PATH_SEPARATOR and COMPOSE_DISABLE_ENV_FILE from `environ` (and from `.env`), never from
+    os.environ directly, so an API caller controls the whole environment.
+    """
+
+    files: tuple[str, ...] = ()
+    """`-f` values in order; `-` reads `stdin`. Empty: COMPOSE_FILE, then the default names upward."""
+    project_name: str | None = None
+    """`-p`; validated, not normalised (as v2)."""
+    project_directory: str | None = None
+    """`--project-directory`; default: the directory of the first file."""
+    profiles: tuple[str, ...] = ()
+    """`--profile` values; empty: COMPOSE_PROFILES."""
+    env_files: tuple[str, ...] = ()
+    """`--env-file` values; empty: COMPOSE_ENV_FILES, then `<project dir>/.env`."""
+    environ: Mapping[str, str] = field(default_factory=dict)
+    """The process environment (OS variables win over .env files in interpolation)."""
+    working_directory: str = "."
+    """Where relative `-f` paths and the default-file search start (the CLI's cwd)."""
+    services: tuple[str, ...] = ()
+    """Services named on the command line: their profiles are enabled (not their dependencies')."""
+    interpolate: bool = True
+    """False for `--no-interpolate`."""
+    normalize: bool = True
+    """False for `--no-normalize`."""
+    resolve_paths: bool = True
+    """False for `--no-path-resolution`."""
+    resolve_env_files: bool = True
+    """False for `--no-env-resolution`: env_file stays a key instead of being read into environment."""
+    consistency: bool = True
+    """False for `--no-consistency`."""
+    stdin: Any = None
+    """A text stream read for `-f -` (default: sys.stdin)."""
+
+
+@dataclass(frozen=True)
+class LoadedProject:
+    """A loaded compose project, in the exact form `docker compose config --format json` prints."""
+
+    name: str
+    working_dir: str
+    config_files: tuple[str, ...]
+    """Absolute paths, in load order (v2 puts them in the project.config_files label)."""
+    env_files: tuple[str, ...]
+    """The --env-file paths given (absolute), for the project.environment_file label."""
+    environment: Mapping[str, str]
+    """The interpolation environment: OS environment over .env / --env-file values."""
+    config: dict[str, Any]
+    """The canonical model as v2 prints it with `config --format json`: keys in v2's order."""
+    disabled_services: Mapping[str, Any] = field(default_factory=dict)
+    """Services left out by profiles (canonical form), for orphan detection and `down`."""
+    warnings: tuple[str, ...] = ()
+    """Warnings to show the user (unset variables, obsolete `version`, …)."""

@@ -1,0 +1,1 @@
+"""pycompose's own JSON schema of the compose-spec (read with importlib.resources)."""
