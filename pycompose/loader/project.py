@@ -1,0 +1,318 @@
+"""load_project: compose files in, the canonical project (v2's `config --format json` form) out.
+
+The order of the stages is v2's (compose-go `loader/loader.go`): per file, per document: parse → interpolate →
+type-cast → validate against the schema → extends → include; then merge the files in order, strip the
+`!reset`/`!override` tags, canonicalise, select services by profile, and check consistency.
+Every failure is a ConfigError that names the file, the line and the key path where they are known.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from pycompose.errors import ConfigError
+from pycompose.loader import discovery
+from pycompose.loader.options import LoadedProject, ProjectOptions
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass
+class _LoadState:
+    """What one load accumulates: warnings, every document's marks (to locate errors), and caches."""
+
+    warnings: list[str] = field(default_factory=list)
+    documents: list[Any] = field(default_factory=list)  # YamlDocument, in load order
+    parsed_files: dict[tuple[str, int], dict] = field(default_factory=dict)
+    stdin_text: str | None = None
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def locate(self, path: KeyPath) -> tuple[str, int | None, int | None] | None:
+        """File, line and column where `path` (or its nearest defined parent) was written; last file wins."""
+        for end in range(len(path), 0, -1):
+            prefix = tuple(path[:end])
+            for document in reversed(self.documents):
+                mark = document.marks.get(prefix)
+                if mark is not None:
+                    return mark.file, mark.line, mark.column
+        return None
+
+    def located(self, error: ConfigError) -> ConfigError:
+        if error.file or error.keys is None:
+            return error
+        where = self.locate(error.keys)
+        if where is None:
+            return error
+        return error.with_location(file=where[0], line=where[1], column=where[2])
+
+
+def load_project(options: ProjectOptions) -> LoadedProject:
+    """Load, merge, validate and canonicalise a compose project as Compose v2 does.
+
+    Raises:
+        ConfigError: the project cannot be loaded; the message names file, line and key path where known.
+    """
+    state = _LoadState()
+    environ = dict(options.environ)
+    cwd = os.path.abspath(options.working_directory)
+    _apply_cwd_dotenv(environ, cwd, options)
+
+    files = discovery.find_config_files(
+        options.files,
+        environ=environ,
+        working_directory=cwd,
+        project_directory=options.project_directory,
+        warn=state.warn,
+    )
+    env_files, explicit_env_files = discovery.select_env_files(
+        options.env_files, environ=environ, working_directory=cwd, project_directory=files.project_directory
+    )
+    environment = _interpolation_environment(env_files, environ, must_exist=explicit_env_files)
+
+    try:
+        merged = _load_merged(files.paths, files.project_directory, environment, options, state)
+        name = discovery.resolve_project_name(
+            option=options.project_name,
+            environment=environment,
+            declared=merged.get("name") if isinstance(merged.get("name"), str) else None,
+            project_directory=files.project_directory,
+        )
+        config = _canonical(merged, name, files.project_directory, environment, options, state)
+        config, disabled = _select_profiles(config, environment, options)
+        if options.consistency:
+            from pycompose.loader import checks
+
+            checks.check_project(config)
+    except ConfigError as error:
+        raise state.located(error) from None
+
+    return LoadedProject(
+        name=name,
+        working_dir=files.project_directory,
+        config_files=tuple(path for path in files.paths),
+        env_files=tuple(env_files) if explicit_env_files else (),
+        environment=environment,
+        config=config,
+        disabled_services=disabled,
+        warnings=tuple(state.warnings),
+    )
+
+
+def _apply_cwd_dotenv(environ: dict[str, str], cwd: str, options: ProjectOptions) -> None:
+    """v2 reads COMPOSE_* settings from `.env` in the working directory before it looks for files."""
+    if options.env_files or environ.get("COMPOSE_ENV_FILES") or discovery.is_true(
+        environ.get("COMPOSE_DISABLE_ENV_FILE")
+    ):
+        return
+    path = os.path.join(cwd, ".env")
+    if not os.path.isfile(path):
+        return
+    from pycompose.loader import dotenv
+
+    for key, value in dotenv.read_dotenv(path, lookup=environ.get).items():
+        if key.startswith("COMPOSE_") and key not in environ:
+            environ[key] = value
+
+
+def _interpolation_environment(
+    env_files: tuple[str, ...], environ: Mapping[str, str], *, must_exist: bool
+) -> dict[str, str]:
+    """Values of the env files (later files win), overridden by the OS environment."""
+    from pycompose.loader import dotenv
+
+    values: dict[str, str] = {}
+    for path in env_files:
+        if not os.path.isfile(path):
+            if must_exist:
+                raise ConfigError(f"couldn't find env file: {path}")
+            continue
+
+        def lookup(key: str, _values: dict[str, str] = values) -> str | None:
+            return environ.get(key, _values.get(key))
+
+        values.update(dotenv.read_dotenv(path, lookup=lookup))
+    return {**values, **environ}
+
+
+def _read_text(path: str, state: _LoadState, options: ProjectOptions) -> str:
+    if path == discovery.STDIN:
+        if state.stdin_text is None:
+            stream = options.stdin if options.stdin is not None else sys.stdin
+            state.stdin_text = stream.read()
+        return state.stdin_text
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"file is not valid UTF-8 text: {error.reason}", file=path) from None
+    except OSError as error:
+        raise ConfigError(f"open {path}: {error.strerror.lower() if error.strerror else error}") from None
+
+
+def _parse_file(
+    path: str,
+    working_dir: str,
+    environment: Mapping[str, str],
+    options: ProjectOptions,
+    state: _LoadState,
+) -> dict:
+    """One file: every document parsed, interpolated, type-cast and validated, then merged in order."""
+    from pycompose.loader import merge as merging
+    from pycompose.loader import yaml_file
+
+    display = "stdin" if path == discovery.STDIN else path
+    text = _read_text(path, state, options)
+    documents = yaml_file.load_documents(text, display)
+    merged: dict | None = None
+    for document in documents:
+        state.documents.append(document)
+        data = document.data
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            raise ConfigError("Top-level object must be a mapping", file=display)
+        data = _prepare_document(data, environment, options, state, display, document)
+        merged = data if merged is None else merging.merge(merged, data)
+    if merged is None:
+        raise ConfigError("empty compose file", file=display)
+    return merged
+
+
+def _prepare_document(
+    data: dict,
+    environment: Mapping[str, str],
+    options: ProjectOptions,
+    state: _LoadState,
+    display: str,
+    document: Any,
+) -> dict:
+    from pycompose.loader import interpolate, schema
+
+    def locate(path: KeyPath) -> tuple[str, int | None, int | None] | None:
+        mark = None
+        for end in range(len(path), 0, -1):
+            mark = document.marks.get(tuple(path[:end]))
+            if mark is not None:
+                return mark.file, mark.line, mark.column
+        return (display, None, None)
+
+    try:
+        if options.interpolate:
+            data = interpolate.interpolate(data, environment, warn=state.warn)
+            data = interpolate.cast_types(data)
+        if "version" in data:
+            state.warn(f"{display}: the attribute `version` is obsolete, it will be ignored, "
+                       "please remove it to avoid potential confusion")
+        schema.validate(_without_tags(data), locate=locate)
+    except ConfigError as error:
+        if error.file is None and error.keys is not None:
+            where = locate(error.keys)
+            if where:
+                raise error.with_location(file=where[0], line=where[1], column=where[2]) from None
+        raise
+    return data
+
+
+def _without_tags(data: Any) -> Any:
+    from pycompose.loader.tags import strip_tags
+
+    return strip_tags(data)
+
+
+def _load_merged(
+    paths: tuple[str, ...],
+    working_dir: str,
+    environment: Mapping[str, str],
+    options: ProjectOptions,
+    state: _LoadState,
+    include_chain: tuple[str, ...] = (),
+) -> dict:
+    """Parse every file, resolve extends and include in each, and merge them in order."""
+    from pycompose.loader import extends, include
+    from pycompose.loader import merge as merging
+    from pycompose.loader.tags import strip_tags
+
+    def load_file(path: str) -> dict:
+        key = (path, id(environment))
+        if key not in state.parsed_files:
+            state.parsed_files[key] = _parse_file(path, working_dir, environment, options, state)
+        return state.parsed_files[key]
+
+    def load_included(spec: Any) -> dict:
+        return _load_included(spec, options, state, include_chain)
+
+    merged: dict | None = None
+    for path in paths:
+        data = _parse_file(path, working_dir, environment, options, state)
+        file_for_paths = path if path != discovery.STDIN else os.path.join(working_dir, "stdin")
+        data = extends.resolve_extends(data, file=file_for_paths, load_file=load_file)
+        if "include" in data:
+            data = include.resolve_includes(
+                data,
+                file=file_for_paths,
+                project_directory=working_dir,
+                load_included=load_included,
+            )
+        merged = data if merged is None else merging.merge(merged, data)
+    assert merged is not None
+    return strip_tags(merged)
+
+
+def _load_included(spec: Any, options: ProjectOptions, state: _LoadState, chain: tuple[str, ...]) -> dict:
+    """Load an included sub-project with its own project directory and .env, paths made absolute."""
+    from pycompose.loader import include
+
+    for path in spec.paths:
+        if path in chain:
+            raise ConfigError(f"include cycle detected: {' -> '.join((*chain, path))}")
+    env_files = spec.env_files
+    if not env_files:
+        default = os.path.join(spec.project_directory, ".env")
+        env_files = (default,) if os.path.isfile(default) else ()
+    environment = _interpolation_environment(env_files, options.environ, must_exist=bool(spec.env_files))
+    merged = _load_merged(spec.paths, spec.project_directory, environment, options, state, (*chain, *spec.paths))
+    make_absolute: Callable[[dict, str], dict] | None = getattr(include, "absolute_paths", None)
+    return make_absolute(merged, spec.project_directory) if make_absolute else merged
+
+
+def _canonical(
+    merged: dict,
+    name: str,
+    working_dir: str,
+    environment: Mapping[str, str],
+    options: ProjectOptions,
+    state: _LoadState,
+) -> dict:
+    from pycompose.loader import canonical, dotenv
+
+    def read_env_file(path: str) -> dict[str, str]:
+        return dotenv.read_dotenv(path, lookup=environment.get)
+
+    context = canonical.CanonicalContext(
+        project_name=name,
+        working_dir=working_dir,
+        environment=environment,
+        resolve_paths=options.resolve_paths,
+        resolve_env_files=options.resolve_env_files,
+        interpolate=options.interpolate,
+        read_env_file=read_env_file,
+        warn=state.warn,
+    )
+    return canonical.canonicalize(merged, context)
+
+
+def _select_profiles(
+    config: dict, environment: Mapping[str, str], options: ProjectOptions
+) -> tuple[dict, dict]:
+    from pycompose.loader import profiles
+
+    enabled = list(options.profiles)
+    if not enabled and environment.get("COMPOSE_PROFILES"):
+        enabled = [part.strip() for part in environment["COMPOSE_PROFILES"].split(",") if part.strip()]
+    return profiles.select_services(config, profiles=enabled, explicit=options.services)
