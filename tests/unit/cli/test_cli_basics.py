@@ -1,0 +1,48 @@
+"""The command line itself: entry points, `compose` prefix, version, help without heavy imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from pycompose import __version__
+from pycompose.cli.main import run
+
+
+def test_version_forms(capsys):
+    assert run(["version", "--short"]) == 0
+    assert capsys.readouterr().out == f"{__version__}\n"
+    assert run(["version", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["version"] == f"v{__version__}"
+
+
+def test_compose_prefix_is_accepted():
+    out = subprocess.run(
+        [sys.executable, "-m", "pycompose", "compose", "version", "--short"], capture_output=True, text=True
+    )
+    assert out.returncode == 0
+    assert out.stdout.strip() == __version__
+
+
+def test_unknown_command_is_a_usage_error_without_traceback():
+    out = subprocess.run([sys.executable, "-m", "pycompose", "nosuchcommand"], capture_output=True, text=True)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert "nosuchcommand" in out.stderr
+
+
+def test_help_imports_no_heavy_package():
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "pycompose", "--help"], capture_output=True, text=True
+    )
+    assert out.returncode == 0
+    imported = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if "|" in line}
+    assert not imported & {"docker", "networkx", "jsonschema", "rich"}, imported & {"docker", "networkx", "jsonschema", "rich"}
+    assert "Usage:" in out.stdout
+
+
+def test_import_pycompose_is_light():
+    code = "import sys, pycompose, pycompose.errors; print(sorted(m for m in ('docker','networkx','jsonschema','rich','yaml','typer') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
