@@ -21,30 +21,31 @@ HELP = "Define and run multi-container applications with Docker."
 def _root(
     ctx: typer.Context,
     file: Annotated[
-        Optional[list[str]], typer.Option("--file", "-f", help="Compose configuration files")
+        Optional[list[str]], typer.Option("--file", "-f", metavar="stringArray", help="Compose configuration files")
     ] = None,
-    project_name: Annotated[Optional[str], typer.Option("--project-name", "-p", help="Project name")] = None,
+    project_name: Annotated[Optional[str], typer.Option("--project-name", "-p", metavar="string", help="Project name")] = None,
     project_directory: Annotated[
         Optional[str],
         typer.Option(
             "--project-directory",
             "--workdir",
+            metavar="string",
             help="Specify an alternate working directory (default: the path of the, first specified, Compose file)",
         ),
     ] = None,
-    profile: Annotated[Optional[list[str]], typer.Option("--profile", help="Specify a profile to enable")] = None,
+    profile: Annotated[Optional[list[str]], typer.Option("--profile", metavar="stringArray", help="Specify a profile to enable")] = None,
     env_file: Annotated[
-        Optional[list[str]], typer.Option("--env-file", help="Specify an alternate environment file")
+        Optional[list[str]], typer.Option("--env-file", metavar="stringArray", help="Specify an alternate environment file")
     ] = None,
     progress: Annotated[
         Optional[str],
-        typer.Option("--progress", help='Set type of progress output ("auto", "tty", "plain", "json", "quiet")'),
+        typer.Option("--progress", metavar="string", help='Set type of progress output ("auto", "tty", "plain", "json", "quiet")'),
     ] = None,
     ansi: Annotated[
-        Optional[str], typer.Option("--ansi", help='Control when to print ANSI control characters ("never"|"always"|"auto")')
+        Optional[str], typer.Option("--ansi", metavar="string", help='Control when to print ANSI control characters ("never"|"always"|"auto")')
     ] = None,
     parallel: Annotated[
-        Optional[int], typer.Option("--parallel", help="Control max parallelism, -1 for unlimited")
+        Optional[int], typer.Option("--parallel", metavar="int", help="Control max parallelism, -1 for unlimited")
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Execute command in dry run mode")] = False,
     compatibility: Annotated[

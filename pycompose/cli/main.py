@@ -11,6 +11,13 @@ def main(argv: list[str] | None = None) -> None:
     # Tools that run `<binary> compose …` (testcontainers, python-on-whales) can point at pycompose.
     if args[:1] == ["compose"]:
         args = args[1:]
+    if args in ([], ["--help"], ["-h"]):
+        # The top-level help is printed from a snapshot so that `pycompose --help` needs no Typer import;
+        # tests/unit/cli/test_help_snapshot.py keeps the snapshot equal to what Typer renders.
+        from pycompose.cli.help_snapshot import HELP
+
+        sys.stdout.write(HELP)
+        sys.exit(0)
     sys.exit(run(args))
 
 
