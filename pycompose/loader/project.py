@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from pycompose.errors import ConfigError
 from pycompose.loader import discovery
@@ -88,7 +88,7 @@ def load_project(options: ProjectOptions) -> LoadedProject:
         if options.consistency:
             from pycompose.loader import checks
 
-            checks.check_project(config)
+            checks.check_project(config, disabled_services=disabled)
     except ConfigError as error:
         raise state.located(error) from None
 
@@ -161,27 +161,24 @@ def _parse_file(
     environment: Mapping[str, str],
     options: ProjectOptions,
     state: _LoadState,
-) -> dict:
-    """One file: every document parsed, interpolated, type-cast and validated, then merged in order."""
-    from pycompose.loader import merge as merging
+) -> list[dict]:
+    """One file's documents, each parsed, interpolated, type-cast and validated (empty documents dropped)."""
     from pycompose.loader import yaml_file
 
     display = "stdin" if path == discovery.STDIN else path
     text = _read_text(path, state, options)
-    documents = yaml_file.load_documents(text, display)
-    merged: dict | None = None
-    for document in documents:
+    prepared: list[dict] = []
+    for document in yaml_file.load_documents(text, display):
         state.documents.append(document)
         data = document.data
         if data is None:
             continue
         if not isinstance(data, dict):
             raise ConfigError("Top-level object must be a mapping", file=display)
-        data = _prepare_document(data, environment, options, state, display, document)
-        merged = data if merged is None else merging.merge(merged, data)
-    if merged is None:
+        prepared.append(_prepare_document(data, environment, options, state, display, document))
+    if not prepared:
         raise ConfigError("empty compose file", file=display)
-    return merged
+    return prepared
 
 
 def _prepare_document(
@@ -231,54 +228,58 @@ def _load_merged(
     environment: Mapping[str, str],
     options: ProjectOptions,
     state: _LoadState,
-    include_chain: tuple[str, ...] = (),
+    included_from: tuple[str, ...] = (),
 ) -> dict:
-    """Parse every file, resolve extends and include in each, and merge them in order."""
+    """Every document of every file in order: extends, then include, then merged into the project so far.
+
+    v2 works per document, not per file: a `!reset` in a second document also removes values from earlier
+    files, and `extends` cannot see services of an earlier document. Merging starts from `{}`, so duplicate
+    list entries inside a single file are de-duplicated too.
+    """
     from pycompose.loader import extends, include
     from pycompose.loader import merge as merging
-    from pycompose.loader.tags import strip_tags
 
     def load_file(path: str) -> dict:
         key = (path, id(environment))
         if key not in state.parsed_files:
-            state.parsed_files[key] = _parse_file(path, working_dir, environment, options, state)
+            whole: dict = {}
+            for data in _parse_file(path, working_dir, environment, options, state):
+                whole = merging.merge(whole, data)
+            state.parsed_files[key] = whole
         return state.parsed_files[key]
 
-    def load_included(spec: Any) -> dict:
-        return _load_included(spec, options, state, include_chain)
-
-    merged: dict | None = None
+    merged: dict = {}
     for path in paths:
-        data = _parse_file(path, working_dir, environment, options, state)
         file_for_paths = path if path != discovery.STDIN else os.path.join(working_dir, "stdin")
-        data = extends.resolve_extends(data, file=file_for_paths, load_file=load_file)
-        if "include" in data:
+        chain = (*included_from, file_for_paths)
+
+        def load_included(spec: Any, _chain: tuple[str, ...] = chain) -> dict:
+            return _load_included(spec, options, state, _chain)
+
+        for data in _parse_file(path, working_dir, environment, options, state):
+            data = extends.resolve_extends(data, file=file_for_paths, load_file=load_file, working_dir=working_dir)
             data = include.resolve_includes(
                 data,
                 file=file_for_paths,
                 project_directory=working_dir,
                 load_included=load_included,
+                included_from=included_from,
             )
-        merged = data if merged is None else merging.merge(merged, data)
-    assert merged is not None
-    return strip_tags(merged)
+            merged = merging.merge(merged, data)
+    return merged
 
 
 def _load_included(spec: Any, options: ProjectOptions, state: _LoadState, chain: tuple[str, ...]) -> dict:
     """Load an included sub-project with its own project directory and .env, paths made absolute."""
     from pycompose.loader import include
 
-    for path in spec.paths:
-        if path in chain:
-            raise ConfigError(f"include cycle detected: {' -> '.join((*chain, path))}")
     env_files = spec.env_files
     if not env_files:
         default = os.path.join(spec.project_directory, ".env")
         env_files = (default,) if os.path.isfile(default) else ()
     environment = _interpolation_environment(env_files, options.environ, must_exist=bool(spec.env_files))
-    merged = _load_merged(spec.paths, spec.project_directory, environment, options, state, (*chain, *spec.paths))
-    make_absolute: Callable[[dict, str], dict] | None = getattr(include, "absolute_paths", None)
-    return make_absolute(merged, spec.project_directory) if make_absolute else merged
+    merged = _load_merged(spec.paths, spec.project_directory, environment, options, state, chain)
+    return include.absolute_paths(merged, spec.project_directory)
 
 
 def _canonical(
