@@ -171,10 +171,8 @@ def _parse_file(
     for document in yaml_file.load_documents(text, display):
         state.documents.append(document)
         data = document.data
-        if data is None:
-            continue
-        if not isinstance(data, dict):
-            raise ConfigError("Top-level object must be a mapping", file=display)
+        if not isinstance(data, dict):  # v2 also refuses an empty document after `---`
+            raise ConfigError("top-level object must be a mapping", file=display)
         prepared.append(_prepare_document(data, environment, options, state, display, document))
     if not prepared:
         raise ConfigError("empty compose file", file=display)
