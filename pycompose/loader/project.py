@@ -61,6 +61,7 @@ def load_project(options: ProjectOptions) -> LoadedProject:
     state = _LoadState()
     environ = dict(options.environ)
     cwd = os.path.abspath(options.working_directory)
+    environ.setdefault("PWD", cwd)  # v2's interpolation environment always has PWD
     _apply_cwd_dotenv(environ, cwd, options)
 
     files = discovery.find_config_files(
