@@ -90,6 +90,8 @@ def build_app() -> typer.Typer:
     from pycompose.cli import commands
 
     for module in pkgutil.iter_modules(commands.__path__):
+        if module.name.startswith("_"):  # shared helpers of the command modules, not commands
+            continue
         importlib.import_module(f"pycompose.cli.commands.{module.name}").register(app)
     return app
 

@@ -1,0 +1,25 @@
+"""`pycompose kill`: send a signal (SIGKILL by default) to running containers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from pycompose.cli.options import global_options
+
+
+def register(app: typer.Typer) -> None:
+    app.command("kill", help="Force stop service containers")(kill)
+
+
+def kill(
+    ctx: typer.Context,
+    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICE...]")] = None,
+    signal: Annotated[str, typer.Option("--signal", "-s", metavar="string", help='SIGNAL to send to the container')] = "SIGKILL",
+    remove_orphans: Annotated[bool, typer.Option("--remove-orphans", help="Remove containers for services not defined in the Compose file")] = False,
+) -> None:
+    from pycompose import api
+
+    source = global_options(ctx).project_options(services=tuple(services or ()))
+    api.kill(source, tuple(services or ()), signal, remove_orphans=remove_orphans, run=api.RunOptions(global_options(ctx).parallel, global_options(ctx).dry_run))

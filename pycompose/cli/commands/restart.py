@@ -1,0 +1,24 @@
+"""`pycompose restart`: restart containers (and `restart: true` dependents of named services)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from pycompose.cli.options import global_options
+
+
+def register(app: typer.Typer) -> None:
+    app.command("restart", help="Restart service containers")(restart)
+
+
+def restart(
+    ctx: typer.Context,
+    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICE...]")] = None,
+    no_deps: Annotated[bool, typer.Option("--no-deps", help="Don't restart dependent services")] = False,
+    timeout: Annotated[Optional[int], typer.Option("--timeout", "-t", metavar="int", help="Specify a shutdown timeout in seconds")] = None,
+) -> None:
+    from pycompose import api
+
+    api.restart(global_options(ctx).project_options(services=tuple(services or ())), tuple(services or ()), timeout, no_deps, run=api.RunOptions(global_options(ctx).parallel, global_options(ctx).dry_run))

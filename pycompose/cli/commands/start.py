@@ -1,0 +1,22 @@
+"""`pycompose start`: start existing containers in dependency order."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from pycompose.cli.options import global_options
+
+
+def register(app: typer.Typer) -> None:
+    app.command("start", help="Start services")(start)
+
+
+def start(
+    ctx: typer.Context,
+    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICE...]")] = None,
+) -> None:
+    from pycompose import api
+
+    api.start(global_options(ctx).project_options(services=tuple(services or ())), tuple(services or ()), run=api.RunOptions(global_options(ctx).parallel, global_options(ctx).dry_run))

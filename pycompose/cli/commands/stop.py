@@ -1,0 +1,23 @@
+"""`pycompose stop`: stop running containers, dependents first."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from pycompose.cli.options import global_options
+
+
+def register(app: typer.Typer) -> None:
+    app.command("stop", help="Stop services")(stop)
+
+
+def stop(
+    ctx: typer.Context,
+    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICE...]")] = None,
+    timeout: Annotated[Optional[int], typer.Option("--timeout", "-t", metavar="int", help="Specify a shutdown timeout in seconds")] = None,
+) -> None:
+    from pycompose import api
+
+    api.stop(global_options(ctx).project_options(services=tuple(services or ())), tuple(services or ()), timeout, run=api.RunOptions(global_options(ctx).parallel, global_options(ctx).dry_run))

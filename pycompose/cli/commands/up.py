@@ -1,0 +1,78 @@
+"""`pycompose up`: create and start containers (v2 flags; attached mode waits for Ctrl-C, then stops)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from pycompose.cli.options import global_options
+
+
+def register(app: typer.Typer) -> None:
+    app.command("up", help="Create and start containers")(up)
+
+
+def up(
+    ctx: typer.Context,
+    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICE...]")] = None,
+    detach: Annotated[bool, typer.Option("--detach", "-d", help="Detached mode: Run containers in the background")] = False,
+    build: Annotated[bool, typer.Option("--build", help="Build images before starting containers")] = False,
+    no_build: Annotated[bool, typer.Option("--no-build", help="Don't build an image, even if it's policy")] = False,
+    force_recreate: Annotated[bool, typer.Option("--force-recreate", help="Recreate containers even if their configuration and image haven't changed")] = False,
+    no_recreate: Annotated[bool, typer.Option("--no-recreate", help="If containers already exist, don't recreate them. Incompatible with --force-recreate.")] = False,
+    always_recreate_deps: Annotated[bool, typer.Option("--always-recreate-deps", help="Recreate dependent containers. Incompatible with --no-recreate.")] = False,
+    no_deps: Annotated[bool, typer.Option("--no-deps", help="Don't start linked services")] = False,
+    no_start: Annotated[bool, typer.Option("--no-start", help="Don't start the services after creating them")] = False,
+    remove_orphans: Annotated[bool, typer.Option("--remove-orphans", help="Remove containers for services not defined in the Compose file")] = False,
+    wait: Annotated[bool, typer.Option("--wait", help="Wait for services to be running|healthy. Implies detached mode.")] = False,
+    wait_timeout: Annotated[Optional[int], typer.Option("--wait-timeout", metavar="int", help="Maximum duration in seconds to wait for the project to be running|healthy")] = None,
+    timeout: Annotated[Optional[int], typer.Option("--timeout", "-t", metavar="int", help="Use this timeout in seconds for container shutdown when attached or when containers are already running")] = None,
+    scale: Annotated[Optional[list[str]], typer.Option("--scale", metavar="scale", help="Scale SERVICE to NUM instances. Overrides the scale setting in the Compose file if present.")] = None,
+    abort_on_container_exit: Annotated[bool, typer.Option("--abort-on-container-exit", help="Stops all containers if any container was stopped. Incompatible with -d")] = False,
+    exit_code_from: Annotated[Optional[str], typer.Option("--exit-code-from", metavar="string", help="Return the exit code of the selected service container. Implies --abort-on-container-exit")] = None,
+    attach: Annotated[Optional[list[str]], typer.Option("--attach", metavar="stringArray", help="Restrict attaching to the specified services. Incompatible with --attach-dependencies.")] = None,
+    no_attach: Annotated[Optional[list[str]], typer.Option("--no-attach", metavar="stringArray", help="Do not attach (stream logs) to the specified services")] = None,
+    pull: Annotated[str, typer.Option("--pull", metavar="string", help='Pull image before running ("always"|"missing"|"never")')] = "policy",
+    renew_anon_volumes: Annotated[bool, typer.Option("--renew-anon-volumes", "-V", help="Recreate anonymous volumes instead of retrieving data from the previous containers")] = False,
+) -> None:
+    from pycompose import api
+    from pycompose.errors import UsageError
+
+    if build and no_build:
+        raise UsageError("--build and --no-build are incompatible")
+    if build:
+        raise UsageError("--build: pycompose has no image builder yet; run `docker compose build` first")
+    if detach and (abort_on_container_exit or exit_code_from or attach):
+        raise UsageError("--detach cannot be combined with --abort-on-container-exit, --exit-code-from or --attach")
+    if wait and (abort_on_container_exit or exit_code_from or attach):
+        raise UsageError("--wait cannot be combined with --abort-on-container-exit, --exit-code-from or --attach")
+    if no_recreate and (force_recreate or renew_anon_volumes or always_recreate_deps):
+        raise UsageError("--no-recreate is incompatible with --force-recreate, --renew-anon-volumes and "
+                         "--always-recreate-deps")
+    options = api.UpOptions(
+        services=tuple(services or ()), no_deps=no_deps, force_recreate=force_recreate, no_recreate=no_recreate,
+        always_recreate_deps=always_recreate_deps, no_start=no_start, remove_orphans=remove_orphans,
+        renew_anon_volumes=renew_anon_volumes, timeout=timeout, wait=wait,
+        wait_timeout=float(wait_timeout) if wait_timeout else None, scale=_scale(scale or []), pull=pull,
+    )
+    source = global_options(ctx).project_options(services=tuple(services or ()))
+    api.up(source, options, run=api.RunOptions(global_options(ctx).parallel, global_options(ctx).dry_run))
+    if detach or wait or no_start:
+        return
+    code = api.attach(source, services=tuple(attach or services or ()), exclude=tuple(no_attach or ()),
+                      timeout=timeout, abort_on_exit=abort_on_container_exit or bool(exit_code_from),
+                      exit_code_from=exit_code_from)
+    raise typer.Exit(code)
+
+
+def _scale(values: list[str]) -> dict[str, int]:
+    from pycompose.errors import UsageError
+
+    scale: dict[str, int] = {}
+    for value in values:
+        service, _, count = value.partition("=")
+        if not service or not count.isdigit():
+            raise UsageError(f'invalid --scale value: expected "SERVICE=NUM", got "{value}"')
+        scale[service] = int(count)
+    return scale

@@ -1,0 +1,287 @@
+"""The Engine port on docker-py: the only module of pycompose that imports docker.
+
+Translates ContainerSpec and friends to Engine API calls, and docker errors to pycompose.errors inside one
+context manager (like httpx `map_httpcore_exceptions`). The client is built on first use: its constructor
+asks the engine for its API version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from typing import Any, Iterator, Mapping
+
+from pycompose import labels
+from pycompose.engine.base import ContainerSpec, NetworkAttachment
+from pycompose.engine.context import EngineEndpoint, resolve_endpoint
+from pycompose.errors import EngineError, EngineUnreachable, NotFound
+from pycompose.observed import (
+    ObservedContainer,
+    ObservedImage,
+    ObservedMount,
+    ObservedNetwork,
+    ObservedState,
+    ObservedVolume,
+)
+
+_EXIT_CODE = re.compile(r"Exited \((-?\d+)\)")
+
+
+class DockerEngine:
+    """A Docker engine reached through docker-py's low-level APIClient."""
+
+    def __init__(self, endpoint: EngineEndpoint | None = None) -> None:
+        self._endpoint = endpoint
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def host(self) -> str:
+        return (self._endpoint or resolve_endpoint()).host
+
+    def _api(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                self._client = self._connect()
+            return self._client
+
+    def _connect(self) -> Any:
+        import docker
+
+        endpoint = self._endpoint or resolve_endpoint()
+        self._endpoint = endpoint
+        tls: Any = False
+        if endpoint.tls_verify and endpoint.cert_path:
+            tls = docker.tls.TLSConfig(
+                client_cert=(f"{endpoint.cert_path}/cert.pem", f"{endpoint.cert_path}/key.pem"),
+                ca_cert=f"{endpoint.cert_path}/ca.pem", verify=True,
+            )
+        with self._errors():
+            return docker.APIClient(base_url=endpoint.host, version="auto", tls=tls, timeout=120)
+
+    @contextlib.contextmanager
+    def _errors(self, what: str = "") -> Iterator[None]:
+        """docker / requests exceptions → pycompose.errors, with the engine's own explanation."""
+        import docker.errors
+        import requests.exceptions
+
+        try:
+            yield
+        except docker.errors.NotFound as error:
+            raise NotFound(_explain(error, what)) from None
+        except docker.errors.APIError as error:
+            raise EngineError(_explain(error, what)) from None
+        except (requests.exceptions.ConnectionError, docker.errors.DockerException) as error:
+            host = (self._endpoint or resolve_endpoint()).host
+            if isinstance(error, docker.errors.DockerException) and "Error while fetching server API version" not in str(error):
+                raise EngineError(str(error)) from None
+            raise EngineUnreachable(
+                f"Cannot connect to the Docker daemon at {host}. Is the docker daemon running?"
+            ) from None
+
+    # observation -------------------------------------------------------------------------------------------
+
+    def observe(
+        self, project: str, *, networks: tuple[str, ...] = (), volumes: tuple[str, ...] = (),
+        images: tuple[str, ...] = (), all_containers: bool = True,
+    ) -> ObservedState:
+        """One label-filtered list per resource kind (v2 filters), plus the model's named networks/volumes."""
+        api = self._api()
+        with self._errors():
+            summaries = api.containers(all=all_containers, filters={"label": labels.project_filters(project)})
+            network_list = api.networks()
+            volume_list = (api.volumes() or {}).get("Volumes") or []
+        containers = tuple(_container_from_summary(item) for item in summaries)
+        wanted_networks = set(networks)
+        found_networks = {
+            n["Name"]: ObservedNetwork(id=n["Id"], name=n["Name"], labels=n.get("Labels") or {})
+            for n in network_list
+            if n["Name"] in wanted_networks or (n.get("Labels") or {}).get(labels.PROJECT) == project
+        }
+        wanted_volumes = set(volumes)
+        found_volumes = {
+            v["Name"]: ObservedVolume(name=v["Name"], labels=v.get("Labels") or {})
+            for v in volume_list
+            if v["Name"] in wanted_volumes or (v.get("Labels") or {}).get(labels.PROJECT) == project
+        }
+        found_images = {}
+        for reference in dict.fromkeys(images):
+            image = self.inspect_image(reference)
+            if image is not None:
+                found_images[reference] = image
+        return ObservedState(project=project, containers=containers, networks=found_networks,
+                             volumes=found_volumes, images=found_images)
+
+    def inspect_container(self, container_id: str) -> ObservedContainer:
+        with self._errors(f"No such container: {container_id}"):
+            info = self._api().inspect_container(container_id)
+        state = info.get("State") or {}
+        health = (state.get("Health") or {}).get("Status")
+        return ObservedContainer(
+            id=info["Id"], name=info["Name"].lstrip("/"), state=state.get("Status", ""),
+            labels=(info.get("Config") or {}).get("Labels") or {}, health=health,
+            exit_code=int(state.get("ExitCode") or 0),
+        )
+
+    def inspect_image(self, reference: str) -> ObservedImage | None:
+        import docker.errors
+
+        try:
+            with self._errors():
+                info = self._api().inspect_image(reference)
+        except NotFound:
+            return None
+        except docker.errors.ImageNotFound:
+            return None
+        volumes = tuple(((info.get("Config") or {}).get("Volumes") or {}).keys())
+        return ObservedImage(id=info["Id"], volumes=volumes)
+
+    def pull_image(self, reference: str) -> None:
+        repository, _, tag = reference.rpartition(":") if ":" in reference.split("/")[-1] else (reference, "", "latest")
+        with self._errors():
+            self._api().pull(repository, tag=tag)
+
+    # networks and volumes ------------------------------------------------------------------------------------
+
+    def create_network(self, name: str, config: Mapping[str, Any], labels_: Mapping[str, str]) -> None:
+        from pycompose.engine.payload import network_body
+
+        body = network_body(config)
+        with self._errors():
+            self._api().create_network(
+                name, driver=body["Driver"], options=body.get("Options"), ipam=body.get("IPAM"),
+                check_duplicate=True, internal=body.get("Internal", False), labels=dict(labels_),
+                enable_ipv6=body.get("EnableIPv6", False), attachable=body.get("Attachable", False),
+            )
+
+    def remove_network(self, name: str) -> None:
+        with self._errors():
+            self._api().remove_network(name)
+
+    def create_volume(self, name: str, config: Mapping[str, Any], labels_: Mapping[str, str]) -> None:
+        with self._errors():
+            self._api().create_volume(name, driver=config.get("driver") or "local",
+                                      driver_opts=dict(config.get("driver_opts") or {}) or None,
+                                      labels=dict(labels_))
+
+    def remove_volume(self, name: str) -> None:
+        with self._errors():
+            self._api().remove_volume(name)
+
+    # containers ------------------------------------------------------------------------------------------
+
+    def create_container(self, spec: ContainerSpec) -> str:
+        """Create with the primary network; join the others before start (engines older than API 1.44)."""
+        api = self._api()
+        body = dict(spec.body)
+        if spec.networks:
+            first = spec.networks[0]
+            body["NetworkingConfig"] = {"EndpointsConfig": {first.network: dict(first.endpoint)}}
+        with self._errors():
+            created = api.create_container_from_config(body, name=spec.name)
+        for attachment in spec.networks[1:]:
+            self.connect_network(created["Id"], attachment)
+        return created["Id"]
+
+    def connect_network(self, container_id: str, attachment: NetworkAttachment) -> None:
+        endpoint = attachment.endpoint
+        ipam = endpoint.get("IPAMConfig") or {}
+        with self._errors():
+            self._api().connect_container_to_network(
+                container_id, attachment.network, aliases=endpoint.get("Aliases"),
+                ipv4_address=ipam.get("IPv4Address"), ipv6_address=ipam.get("IPv6Address"),
+                links=[tuple(link.split(":", 1)) for link in endpoint.get("Links") or ()] or None,
+            )
+
+    def disconnect_network(self, container_id: str, network: str) -> None:
+        with self._errors():
+            self._api().disconnect_container_from_network(container_id, network, force=True)
+
+    def start_container(self, container_id: str) -> None:
+        with self._errors():
+            self._api().start(container_id)
+
+    def stop_container(self, container_id: str, timeout: int | None) -> None:
+        with self._errors():
+            if timeout is None:
+                self._api().stop(container_id)
+            else:
+                self._api().stop(container_id, timeout=timeout)
+
+    def restart_container(self, container_id: str, timeout: int | None) -> None:
+        with self._errors():
+            self._api().restart(container_id, timeout=timeout)
+
+    def kill_container(self, container_id: str, signal: str) -> None:
+        with self._errors():
+            self._api().kill(container_id, signal=signal)
+
+    def remove_container(self, container_id: str, *, volumes: bool = False, force: bool = False) -> None:
+        with self._errors():
+            self._api().remove_container(container_id, v=volumes, force=force)
+
+    def rename_container(self, container_id: str, name: str) -> None:
+        with self._errors():
+            self._api().rename(container_id, name)
+
+    def remove_image(self, reference: str) -> bool:
+        try:
+            with self._errors():
+                self._api().remove_image(reference)
+        except NotFound:
+            return False
+        return True
+
+
+    def follow_logs(self, container_id: str) -> Iterator[bytes]:
+        """Log lines from now on (plus the tail so far), until the container stops."""
+        with self._errors():
+            stream = self._api().logs(container_id, stream=True, follow=True, stdout=True, stderr=True)
+        yield from stream
+
+    def wait_container(self, container_id: str) -> int:
+        """Block until the container stops; its exit code."""
+        with self._errors():
+            return int(self._api().wait(container_id, timeout=None)["StatusCode"])
+
+
+def _explain(error: Any, what: str) -> str:
+    explanation = getattr(error, "explanation", None) or str(error)
+    if isinstance(explanation, bytes):
+        explanation = explanation.decode("utf-8", "replace")
+    return f"Error response from daemon: {explanation}" if not what else what
+
+
+def _container_from_summary(item: Mapping[str, Any]) -> ObservedContainer:
+    status = item.get("Status") or ""
+    health = None
+    if "(healthy)" in status:
+        health = "healthy"
+    elif "(unhealthy)" in status:
+        health = "unhealthy"
+    elif "(health: starting)" in status:
+        health = "starting"
+    match = _EXIT_CODE.search(status)
+    network_map = (item.get("NetworkSettings") or {}).get("Networks") or {}
+    networks = network_map.values()
+    mounts = tuple(
+        ObservedMount(type=m.get("Type", ""), name=m.get("Name") or m.get("Source", ""), destination=m.get("Destination", ""))
+        for m in item.get("Mounts") or ()
+    )
+    return ObservedContainer(
+        id=item["Id"],
+        name=(item.get("Names") or ["/"])[0].lstrip("/"),
+        state=item.get("State", ""),
+        labels=item.get("Labels") or {},
+        health=health,
+        exit_code=int(match.group(1)) if match else 0,
+        network_ids=tuple(n.get("NetworkID", "") for n in networks),
+        network_names=tuple(network_map),
+        mounts=mounts,
+        image=item.get("Image", ""),
+        command=item.get("Command", ""),
+        created=int(item.get("Created") or 0),
+        status=status,
+        ports=tuple(item.get("Ports") or ()),
+    )

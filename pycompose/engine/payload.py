@@ -1,0 +1,376 @@
+"""Canonical service → Engine API container-create body (v2 create.go `getCreateConfigs`). Pure, no docker.
+
+Also computes the container's labels (with the config hash of the *resolved* service, as v2 hashes it).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable, Mapping
+
+from pycompose import hashing, labels
+from pycompose.bind import parse_duration
+from pycompose.engine.base import ContainerSpec, NetworkAttachment
+from pycompose.model import Project, Service
+from pycompose.observed import ObservedContainer, ObservedImage
+
+_RESTART = {"no": "", "always": "always", "unless-stopped": "unless-stopped"}
+
+
+def container_spec(
+    project: Project,
+    service: Service,
+    number: int,
+    *,
+    name: str,
+    container_id_of: Callable[[str], str | None],
+    image: ObservedImage | None,
+    inherit: ObservedContainer | None = None,
+    replace: str | None = None,
+) -> ContainerSpec:
+    """Everything needed to create replica `number` of `service` named `name`."""
+    config = service.resolved_config(container_id_of)
+    container_labels = labels.container_labels(
+        user_labels=config.get("labels") or {},
+        project=project.name,
+        service=service.name,
+        number=number,
+        working_dir=project.working_dir,
+        config_files=project.config_files,
+        env_files=project.env_files,
+        config_hash=hashing.service_hash(config),
+        depends_on=service.depends_on_label(),
+        image_id=image.id if image else None,
+        replace=replace,
+    )
+    body: dict[str, Any] = {
+        "Image": config.get("image") or service.image,
+        "Labels": container_labels,
+        "Env": _environment(config.get("environment") or {}),
+        "Tty": bool(config.get("tty")),
+        "OpenStdin": bool(config.get("stdin_open")),
+        "AttachStdin": False,
+        "AttachStdout": True,
+        "AttachStderr": True,
+    }
+    if config.get("command") is not None:
+        body["Cmd"] = list(config["command"])
+    if config.get("entrypoint") is not None:
+        body["Entrypoint"] = list(config["entrypoint"])
+    for key, field in (("user", "User"), ("working_dir", "WorkingDir"), ("hostname", "Hostname"),
+                       ("domainname", "Domainname"), ("stop_signal", "StopSignal"), ("mac_address", "MacAddress")):
+        if config.get(key):
+            body[field] = config[key]
+    if service.stop_grace_seconds is not None:
+        body["StopTimeout"] = service.stop_grace_seconds
+    healthcheck = _healthcheck(config.get("healthcheck"))
+    if healthcheck is not None:
+        body["Healthcheck"] = healthcheck
+    exposed, bindings = _ports(config.get("ports") or ())
+    for port in config.get("expose") or ():
+        exposed.setdefault(str(port) if "/" in str(port) else f"{port}/tcp", {})
+    if exposed:
+        body["ExposedPorts"] = exposed
+    host = _host_config(project, service, config, bindings, image, inherit)
+    body["HostConfig"] = host
+    attachments = _networks(project, service, config, name)
+    if attachments:
+        host["NetworkMode"] = attachments[0].network
+    return ContainerSpec(name=name, body=body, networks=attachments)
+
+
+def _environment(environment: Mapping[str, Any]) -> list[str]:
+    return [key if value is None else f"{key}={value}" for key, value in environment.items()]
+
+
+def _healthcheck(spec: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not spec:
+        return None
+    if spec.get("disable"):
+        return {"Test": ["NONE"]}
+    check: dict[str, Any] = {}
+    if spec.get("test"):
+        check["Test"] = list(spec["test"])
+    for key, field in (("interval", "Interval"), ("timeout", "Timeout"), ("start_period", "StartPeriod"),
+                       ("start_interval", "StartInterval")):
+        if spec.get(key):
+            check[field] = int(parse_duration(spec[key]) * 1_000_000_000)
+    if spec.get("retries") is not None:
+        check["Retries"] = int(spec["retries"])
+    return check
+
+
+def _ports(ports: Any) -> tuple[dict[str, dict], dict[str, list[dict[str, str]]]]:
+    exposed: dict[str, dict] = {}
+    bindings: dict[str, list[dict[str, str]]] = {}
+    for port in ports:
+        key = f"{port['target']}/{port.get('protocol') or 'tcp'}"
+        exposed[key] = {}
+        binding = {"HostIp": port.get("host_ip") or "", "HostPort": str(port.get("published") or "")}
+        bindings.setdefault(key, []).append(binding)
+    return exposed, bindings
+
+
+def _host_config(
+    project: Project,
+    service: Service,
+    config: Mapping[str, Any],
+    bindings: Mapping[str, Any],
+    image: ObservedImage | None,
+    inherit: ObservedContainer | None,
+) -> dict[str, Any]:
+    mounts = _mounts(project, service, config, image, inherit)
+    # binds that may create their host path go through the legacy Binds field: only it creates the directory
+    binds = [m.pop("Bind") for m in mounts if "Bind" in m]
+    host: dict[str, Any] = {"PortBindings": dict(bindings), "Mounts": [m for m in mounts if m], "Binds": binds}
+    if config.get("init") is not None:
+        host["Init"] = bool(config["init"])
+    restart = _restart_policy(config)
+    if restart:
+        host["RestartPolicy"] = restart
+    network_mode = config.get("network_mode")
+    if network_mode:
+        host["NetworkMode"] = network_mode
+    for key, field in (("ipc", "IpcMode"), ("pid", "PidMode"), ("uts", "UTSMode"), ("userns_mode", "UsernsMode"),
+                       ("cgroup", "CgroupnsMode"), ("cgroup_parent", "CgroupParent"), ("runtime", "Runtime"),
+                       ("isolation", "Isolation")):
+        if config.get(key):
+            host[field] = config[key]
+    for key, field in (("cap_add", "CapAdd"), ("cap_drop", "CapDrop"), ("dns", "Dns"), ("dns_search", "DnsSearch"),
+                       ("dns_opt", "DnsOptions"), ("security_opt", "SecurityOpt"), ("group_add", "GroupAdd"),
+                       ("volumes_from", "VolumesFrom")):
+        if config.get(key):
+            host[field] = [str(item) for item in config[key]]
+    if config.get("extra_hosts"):
+        host["ExtraHosts"] = [_extra_host(entry) for entry in _as_list(config["extra_hosts"])]
+    if config.get("privileged"):
+        host["Privileged"] = True
+    if config.get("read_only"):
+        host["ReadonlyRootfs"] = True
+    if config.get("sysctls"):
+        host["Sysctls"] = {key: str(value) for key, value in config["sysctls"].items()}
+    if config.get("tmpfs"):
+        host["Tmpfs"] = {entry.split(":", 1)[0]: (entry.split(":", 1)[1] if ":" in entry else "")
+                         for entry in config["tmpfs"]}
+    if config.get("ulimits"):
+        host["Ulimits"] = [_ulimit(key, value) for key, value in config["ulimits"].items()]
+    if config.get("logging"):
+        logging = config["logging"]
+        host["LogConfig"] = {"Type": logging.get("driver", ""), "Config": dict(logging.get("options") or {})}
+    if config.get("shm_size"):
+        host["ShmSize"] = int(config["shm_size"])
+    _resources(config, host)
+    if config.get("devices"):
+        host["Devices"] = [_device(device) for device in config["devices"]]
+    return host
+
+
+def _links(project: Project, links: list[str]) -> list[str]:
+    """`service[:alias]` → `container:alias` for every replica of the linked service (v2 `getLinks`)."""
+    found: list[str] = []
+    for link in links:
+        target, _, alias = link.partition(":")
+        try:
+            linked = project.service(target)
+        except KeyError:  # a link to a container outside the project: the engine resolves it
+            found.append(f"{target}:{alias or target}")
+            continue
+        for number in range(1, linked.scale + 1):
+            found.append(f"{project.container_name(linked, number)}:{alias or target}")
+    return found
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, Mapping):
+        return [f"{key}={item}" for key, item in value.items()]
+    return list(value)
+
+
+def _extra_host(entry: str) -> str:
+    """The engine wants `host:ip`; the canonical form is `host=ip`."""
+    return entry.replace("=", ":", 1) if "=" in entry else entry
+
+
+def _ulimit(name: str, value: Any) -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        return {"Name": name, "Soft": int(value.get("soft", 0)), "Hard": int(value.get("hard", 0))}
+    return {"Name": name, "Soft": int(value), "Hard": int(value)}
+
+
+def _device(device: Any) -> dict[str, str]:
+    if isinstance(device, Mapping):
+        source, target, permissions = device.get("source"), device.get("target"), device.get("permissions", "rwm")
+    else:
+        parts = str(device).split(":")
+        source, target = parts[0], parts[1] if len(parts) > 1 else parts[0]
+        permissions = parts[2] if len(parts) > 2 else "rwm"
+    return {"PathOnHost": source, "PathInContainer": target or source, "CgroupPermissions": permissions}
+
+
+def _restart_policy(config: Mapping[str, Any]) -> dict[str, Any] | None:
+    deploy_policy = (config.get("deploy") or {}).get("restart_policy")
+    if deploy_policy:
+        condition = deploy_policy.get("condition", "any")
+        name = {"none": "", "on-failure": "on-failure", "any": "always"}.get(condition, condition)
+        return {"Name": name, "MaximumRetryCount": int(deploy_policy.get("max_attempts") or 0)}
+    restart = config.get("restart")
+    if not restart:
+        return None
+    if restart.startswith("on-failure"):
+        _, _, count = restart.partition(":")
+        return {"Name": "on-failure", "MaximumRetryCount": int(count or 0)}
+    return {"Name": _RESTART.get(restart, restart), "MaximumRetryCount": 0}
+
+
+def _resources(config: Mapping[str, Any], host: dict[str, Any]) -> None:
+    limits = ((config.get("deploy") or {}).get("resources") or {}).get("limits") or {}
+    reservations = ((config.get("deploy") or {}).get("resources") or {}).get("reservations") or {}
+    cpus = limits.get("cpus") or config.get("cpus")
+    if cpus:
+        host["NanoCpus"] = int(float(cpus) * 1e9)
+    memory = limits.get("memory") or config.get("mem_limit")
+    if memory:
+        host["Memory"] = int(memory)
+    if reservations.get("memory") or config.get("mem_reservation"):
+        host["MemoryReservation"] = int(reservations.get("memory") or config.get("mem_reservation"))
+    pids = limits.get("pids") or config.get("pids_limit")
+    if pids:
+        host["PidsLimit"] = int(pids)
+    for key, field in (("cpu_shares", "CpuShares"), ("cpu_quota", "CpuQuota"), ("cpu_period", "CpuPeriod"),
+                       ("memswap_limit", "MemorySwap"), ("mem_swappiness", "MemorySwappiness"),
+                       ("oom_score_adj", "OomScoreAdj"), ("cpu_rt_runtime", "CpuRealtimeRuntime"),
+                       ("cpu_rt_period", "CpuRealtimePeriod")):
+        if config.get(key) is not None:
+            host[field] = int(config[key])
+    if config.get("cpuset"):
+        host["CpusetCpus"] = config["cpuset"]
+    if config.get("oom_kill_disable"):
+        host["OomKillDisable"] = True
+
+
+def _mounts(
+    project: Project,
+    service: Service,
+    config: Mapping[str, Any],
+    image: ObservedImage | None,
+    inherit: ObservedContainer | None,
+) -> list[dict[str, Any]]:
+    """Volumes, binds, tmpfs, file secrets and configs; anonymous volumes re-used from `inherit` (v2 §3.7)."""
+    inherited = {}
+    if inherit is not None:
+        anonymous_targets = {m["target"] for m in config.get("volumes") or () if m.get("type") == "volume"
+                             and not m.get("source")}
+        anonymous_targets |= set(image.volumes if image else ())
+        inherited = {m.destination: m.name for m in inherit.mounts
+                     if m.type == "volume" and m.destination in anonymous_targets}
+    mounts: list[dict[str, Any]] = []
+    declared_targets = set()
+    for volume in config.get("volumes") or ():
+        declared_targets.add(volume["target"])
+        mounts.append(_mount(project, volume, inherited))
+    for target, volume_name in inherited.items():
+        if target not in declared_targets:  # an image VOLUME: keep its data across the recreate
+            mounts.append({"Type": "volume", "Source": volume_name, "Target": target})
+    for kind, default_dir, top in (("secrets", "/run/secrets/", project.secrets),
+                                   ("configs", "/", project.configs)):
+        for reference in config.get(kind) or ():
+            definition = top.get(reference["source"]) or {}
+            if not definition.get("file"):
+                continue
+            target = reference.get("target") or reference["source"]
+            if not target.startswith("/"):
+                target = default_dir + target
+            mounts.append({"Type": "bind", "Source": definition["file"], "Target": target, "ReadOnly": True})
+    return mounts
+
+
+def _mount(project: Project, volume: Mapping[str, Any], inherited: Mapping[str, str]) -> dict[str, Any]:
+    kind = volume.get("type", "volume")
+    mount: dict[str, Any] = {"Type": kind, "Target": volume["target"]}
+    if volume.get("read_only"):
+        mount["ReadOnly"] = True
+    if kind == "volume":
+        source = volume.get("source")
+        if source:
+            try:
+                mount["Source"] = project.volume(source).name
+            except KeyError:
+                mount["Source"] = source
+        elif volume["target"] in inherited:
+            mount["Source"] = inherited[volume["target"]]
+        options = volume.get("volume") or {}
+        if options.get("nocopy"):
+            mount["VolumeOptions"] = {"NoCopy": True}
+        if options.get("subpath"):
+            mount.setdefault("VolumeOptions", {})["Subpath"] = options["subpath"]
+    elif kind == "bind":
+        source = volume.get("source", "")
+        mount["Source"] = source if os.path.isabs(source) else os.path.join(project.working_dir, source)
+        bind = volume.get("bind") or {}
+        if bind.get("propagation"):
+            mount["BindOptions"] = {"Propagation": bind["propagation"]}
+        elif bind.get("create_host_path"):
+            mode = "ro" if volume.get("read_only") else "rw"
+            return {"Bind": f"{mount['Source']}:{volume['target']}:{mode}"}
+    elif kind == "tmpfs":
+        tmpfs = volume.get("tmpfs") or {}
+        options: dict[str, Any] = {}
+        if tmpfs.get("size"):
+            options["SizeBytes"] = int(tmpfs["size"])
+        if tmpfs.get("mode"):
+            options["Mode"] = int(tmpfs["mode"])
+        if options:
+            mount["TmpfsOptions"] = options
+    return mount
+
+
+def _networks(project: Project, service: Service, config: Mapping[str, Any], name: str) -> tuple[NetworkAttachment, ...]:
+    """Endpoints in v2's order (priority, then key); aliases are container name, service name, declared ones."""
+    if config.get("network_mode"):
+        return ()
+    declared = config.get("networks") or {}
+    keys = sorted(declared, key=lambda key: (-int((declared[key] or {}).get("priority") or 0), key))
+    attachments = []
+    for key in keys:
+        spec = declared[key] or {}
+        aliases = [name, service.name, *(spec.get("aliases") or ())]
+        endpoint: dict[str, Any] = {"Aliases": list(dict.fromkeys(aliases))}
+        ipam = {}
+        if spec.get("ipv4_address"):
+            ipam["IPv4Address"] = spec["ipv4_address"]
+        if spec.get("ipv6_address"):
+            ipam["IPv6Address"] = spec["ipv6_address"]
+        if ipam:
+            endpoint["IPAMConfig"] = ipam
+        if spec.get("mac_address"):
+            endpoint["MacAddress"] = spec["mac_address"]
+        if config.get("links"):  # on user networks links live on the endpoint (v2 `getLinks`)
+            endpoint["Links"] = _links(project, config["links"])
+        attachments.append(NetworkAttachment(network=project.network(key).name, endpoint=endpoint))
+    return tuple(attachments)
+
+
+def network_body(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Engine network-create fields from a canonical network (labels are added by the caller)."""
+    body: dict[str, Any] = {"Driver": config.get("driver") or "bridge", "CheckDuplicate": True}
+    if config.get("driver_opts"):
+        body["Options"] = dict(config["driver_opts"])
+    if config.get("internal"):
+        body["Internal"] = True
+    if config.get("attachable"):
+        body["Attachable"] = True
+    if config.get("enable_ipv6"):
+        body["EnableIPv6"] = True
+    ipam = config.get("ipam") or {}
+    if ipam:
+        body["IPAM"] = {
+            "Driver": ipam.get("driver") or "default",
+            "Config": [
+                {field: entry[key] for key, field in (("subnet", "Subnet"), ("ip_range", "IPRange"),
+                                                      ("gateway", "Gateway"), ("aux_addresses", "AuxiliaryAddresses"))
+                 if entry.get(key)}
+                for entry in ipam.get("config") or ()
+            ],
+            "Options": dict(ipam.get("options") or {}),
+        }
+    return body

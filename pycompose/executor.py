@@ -1,0 +1,305 @@
+"""execute: run a Plan's actions in parallel along its edges, bounded by a thread pool.
+
+The executor decides nothing: each action runs once everything in its `after` succeeded; when an action fails,
+everything after it is skipped (and reported) while independent branches carry on. Waits poll every 500 ms as v2
+does. The first failure is raised once every runnable action has finished.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Callable
+
+from pycompose import hashing, labels
+from pycompose.engine.base import Engine
+from pycompose.errors import ComposeError, EngineError, OperationFailed
+from pycompose.events import Event, EventSink
+from pycompose.model import Condition, Project
+from pycompose.observed import ObservedState
+from pycompose.plan import Action, ActionKind, Plan
+
+POLL_SECONDS = 0.5
+UNBOUNDED_WORKERS = 64
+
+
+@dataclass
+class ExecutionContext:
+    """What running actions needs besides the plan: the model, the snapshot it was planned on, the engine."""
+
+    project: Project
+    observed: ObservedState
+    engine: Engine
+    sink: EventSink
+    parallel: int | None = None
+    """Maximum actions at once; None or -1: unbounded (in practice UNBOUNDED_WORKERS)."""
+    wait_timeout: float | None = None
+    """Seconds after which waits fail with `application not healthy after Ns`."""
+    clock: Callable[[], float] = time.monotonic
+    _ids: dict[str, str] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    start_lock: threading.Lock = field(default_factory=threading.Lock)
+    """v2 serialises the start of containers that publish ports: the engine races on port allocation."""
+
+    def __post_init__(self) -> None:
+        for container in self.observed.containers:
+            self._ids[container.name] = container.id
+
+    def container_id(self, name: str) -> str | None:
+        with self._lock:
+            return self._ids.get(name)
+
+    def remember(self, name: str, container_id: str) -> None:
+        with self._lock:
+            self._ids[name] = container_id
+
+    def first_container_id(self, service: str) -> str | None:
+        """The id of the service's first container (what `service:x` resolves to)."""
+        svc = self.project.service(service) if service in self.project.service_names() else None
+        if svc is not None:
+            found = self.container_id(self.project.container_name(svc, 1))
+            if found:
+                return found
+        candidates = self.observed.containers_of(service)
+        return candidates[0].id if candidates else None
+
+
+def execute(plan: Plan, context: ExecutionContext) -> None:
+    """Run `plan`; raises the first ComposeError after the independent actions have finished."""
+    for message in plan.warnings:
+        context.sink.warn(message)
+    actions = {action.id: action for action in plan.actions}
+    if not actions:
+        return
+    limit = context.parallel if context.parallel and context.parallel > 0 else UNBOUNDED_WORKERS
+    deadline = context.clock() + context.wait_timeout if context.wait_timeout else None
+    done: set[str] = set()
+    failed: set[str] = set()
+    errors: list[ComposeError] = []
+    running: dict[Future, str] = {}
+    pending = [a.id for a in plan.ordered()]
+
+    with ThreadPoolExecutor(max_workers=min(limit, len(actions))) as pool:
+        while pending or running:
+            for action_id in list(pending):
+                action = actions[action_id]
+                needed = [dep for dep in action.after if dep in actions]
+                if any(dep in failed for dep in needed):
+                    pending.remove(action_id)
+                    failed.add(action_id)  # skipped: its dependents are skipped too
+                    continue
+                if all(dep in done for dep in needed):
+                    pending.remove(action_id)
+                    running[pool.submit(_run, action, context, deadline)] = action_id
+            if not running:
+                break
+            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in finished:
+                action_id = running.pop(future)
+                error = future.exception()
+                if error is None:
+                    done.add(action_id)
+                elif not actions[action_id].required and isinstance(error, ComposeError):
+                    context.sink.warn(str(error))
+                    done.add(action_id)
+                else:
+                    failed.add(action_id)
+                    errors.append(error if isinstance(error, ComposeError) else EngineError(str(error)))
+    if errors:
+        raise errors[0]
+
+
+def _run(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    handler = _HANDLERS[action.kind]
+    handler(action, context, deadline)
+
+
+def _emit(context: ExecutionContext, resource: str, name: str, status: str) -> None:
+    context.sink.emit(Event(resource, name, status))
+
+
+def _create_network(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    network = context.project.network(action.key or "")
+    _emit(context, "Network", network.name, "Creating")
+    config_labels = labels.network_labels(
+        network.config.get("labels") or {}, project=context.project.name, key=network.key,
+        config_hash=hashing.network_hash(network.config),
+    )
+    context.engine.create_network(network.name, network.config, config_labels)
+    _emit(context, "Network", network.name, "Created")
+
+
+def _create_volume(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    volume = context.project.volume(action.key or "")
+    _emit(context, "Volume", volume.name, "Creating")
+    volume_labels = labels.volume_labels(
+        volume.config.get("labels") or {}, project=context.project.name, key=volume.key,
+        config_hash=hashing.volume_hash(volume.config),
+    )
+    context.engine.create_volume(volume.name, volume.config, volume_labels)
+    _emit(context, "Volume", volume.name, "Created")
+
+
+def _spec(action: Action, context: ExecutionContext, name: str, inherit=None, replace: str | None = None):
+    from pycompose.engine.payload import container_spec
+
+    service = context.project.service(action.service or "")
+    return container_spec(
+        context.project, service, action.number or 1, name=name,
+        container_id_of=context.first_container_id, image=context.observed.images.get(service.image),
+        inherit=inherit, replace=replace,
+    )
+
+
+def _create_container(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    _emit(context, "Container", action.target, "Creating")
+    container_id = context.engine.create_container(_spec(action, context, action.target))
+    context.remember(action.target, container_id)
+    _emit(context, "Container", action.target, "Created")
+
+
+def _recreate_container(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    """New container under a temporary name first, then the old one goes (v2 `recreateContainer`)."""
+    old = next(c for c in context.observed.containers if c.id == action.container_id)
+    _emit(context, "Container", action.target, "Recreate")
+    temporary = f"{old.id[:12]}_{action.target}"
+    inherit = None if action.renew_anonymous_volumes else old
+    new_id = context.engine.create_container(_spec(action, context, temporary, inherit=inherit, replace=old.name))
+    context.engine.stop_container(old.id, action.timeout)
+    context.engine.remove_container(old.id)
+    context.engine.rename_container(new_id, action.target)
+    context.remember(action.target, new_id)
+    _emit(context, "Container", action.target, "Recreated")
+
+
+def _container_id(action: Action, context: ExecutionContext) -> str:
+    found = context.container_id(action.target) or action.container_id
+    if not found:
+        raise OperationFailed(f"no container {action.target}")
+    return found
+
+
+def _start_container(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    _emit(context, "Container", action.target, "Starting")
+    publishes = action.service in context.project.service_names() and bool(
+        context.project.service(action.service or "").config.get("ports"))
+    if publishes:
+        with context.start_lock:
+            context.engine.start_container(_container_id(action, context))
+    else:
+        context.engine.start_container(_container_id(action, context))
+    _emit(context, "Container", action.target, "Started")
+
+
+def _stop_container(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    _emit(context, "Container", action.target, "Stopping")
+    context.engine.stop_container(_container_id(action, context), action.timeout)
+    _emit(context, "Container", action.target, "Stopped")
+
+
+def _restart_container(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    _emit(context, "Container", action.target, "Restarting")
+    context.engine.restart_container(_container_id(action, context), action.timeout)
+    _emit(context, "Container", action.target, "Started")
+
+
+def _kill_container(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    _emit(context, "Container", action.target, "Killing")
+    context.engine.kill_container(_container_id(action, context), action.signal or "SIGKILL")
+    _emit(context, "Container", action.target, "Killed")
+
+
+def _remove_container(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    _emit(context, "Container", action.target, "Removing")
+    context.engine.remove_container(_container_id(action, context), volumes=action.remove_volumes)
+    _emit(context, "Container", action.target, "Removed")
+
+
+def _remove_network(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    _emit(context, "Network", action.target, "Removing")
+    try:
+        context.engine.remove_network(action.target)
+    except EngineError as error:
+        if "has active endpoints" in str(error) or "in use" in str(error):
+            context.sink.warn(f"Network {action.target}  Resource is still in use")
+            return
+        raise
+    _emit(context, "Network", action.target, "Removed")
+
+
+def _remove_volume(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    _emit(context, "Volume", action.target, "Removing")
+    context.engine.remove_volume(action.target)
+    _emit(context, "Volume", action.target, "Removed")
+
+
+def _remove_image(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    _emit(context, "Image", action.target, "Removing")
+    if context.engine.remove_image(action.target):
+        _emit(context, "Image", action.target, "Removed")
+
+
+def _wait_container(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    """Poll the container until it meets `action.condition` (v2 `waitDependencies`, 500 ms)."""
+    _emit(context, "Container", action.target, "Waiting")
+    container_id = _container_id(action, context)
+    while True:
+        state = context.engine.inspect_container(container_id)
+        if action.condition is Condition.COMPLETED_SUCCESSFULLY:
+            if state.state in ("exited", "dead"):
+                if state.exit_code != 0:
+                    raise OperationFailed(
+                        f'service "{action.service}" didn\'t complete successfully: exit {state.exit_code}'
+                    )
+                _emit(context, "Container", action.target, "Exited")
+                return
+        elif state.state in ("exited", "dead"):
+            raise OperationFailed(f"container {action.target} exited ({state.exit_code})")
+        elif action.condition is Condition.HEALTHY:
+            if state.health is None and state.state == "running":
+                raise OperationFailed(f"container {action.target} has no healthcheck configured")
+            if state.health == "healthy":
+                _emit(context, "Container", action.target, "Healthy")
+                return
+            if state.health == "unhealthy":
+                raise OperationFailed(f"dependency failed to start: container {action.target} is unhealthy")
+        elif state.state == "running":
+            _emit(context, "Container", action.target, "Healthy" if state.health == "healthy" else "Running")
+            return
+        if deadline is not None and context.clock() > deadline:
+            raise OperationFailed(f"application not healthy after {context.wait_timeout:g}s")
+        time.sleep(POLL_SECONDS)
+
+
+def _disconnect_network(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    network = context.project.network(action.key or "")
+    context.engine.disconnect_network(_container_id(action, context), network.name)
+
+
+def _connect_network(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    """Join the container again with the endpoint its service asks for (aliases, static addresses)."""
+    network = context.project.network(action.key or "")
+    spec = _spec(action, context, action.target)
+    attachment = next(a for a in spec.networks if a.network == network.name)
+    context.engine.connect_network(_container_id(action, context), attachment)
+
+
+_HANDLERS: dict[ActionKind, Callable[[Action, ExecutionContext, float | None], None]] = {
+    ActionKind.CREATE_NETWORK: _create_network,
+    ActionKind.CREATE_VOLUME: _create_volume,
+    ActionKind.CREATE_CONTAINER: _create_container,
+    ActionKind.RECREATE_CONTAINER: _recreate_container,
+    ActionKind.START_CONTAINER: _start_container,
+    ActionKind.STOP_CONTAINER: _stop_container,
+    ActionKind.RESTART_CONTAINER: _restart_container,
+    ActionKind.KILL_CONTAINER: _kill_container,
+    ActionKind.REMOVE_CONTAINER: _remove_container,
+    ActionKind.REMOVE_NETWORK: _remove_network,
+    ActionKind.REMOVE_VOLUME: _remove_volume,
+    ActionKind.REMOVE_IMAGE: _remove_image,
+    ActionKind.WAIT_CONTAINER: _wait_container,
+    ActionKind.CONNECT_NETWORK: _connect_network,
+    ActionKind.DISCONNECT_NETWORK: _disconnect_network,
+}

@@ -1,0 +1,157 @@
+"""The typed project the engine side works on: frozen values derived from the canonical model.
+
+Each Service keeps its canonical dict (`config`, v2's key order) because two things need it verbatim: the config
+hash and the engine create payload. Nothing below `bind.py` mutates these values; derive with `dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Callable, Mapping
+
+
+class Condition(str, Enum):
+    """A `depends_on` condition: what a dependency must reach before its dependent starts."""
+
+    STARTED = "service_started"
+    HEALTHY = "service_healthy"
+    COMPLETED_SUCCESSFULLY = "service_completed_successfully"
+
+
+@dataclass(frozen=True)
+class DependsOn:
+    """One `depends_on` entry (explicit or implied by links, network_mode, volumes_from)."""
+
+    service: str
+    condition: Condition = Condition.STARTED
+    required: bool = True
+    restart: bool = False
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service as the engine side needs it; `config` is the canonical dict `config --format json` prints."""
+
+    name: str
+    config: Mapping[str, Any]
+    image: str
+    scale: int = 1
+    container_name: str | None = None
+    depends_on: tuple[DependsOn, ...] = ()
+    networks: tuple[str, ...] = ()
+    """Keys of the project networks the service joins, in the canonical order (the first one is primary)."""
+    volumes: tuple[str, ...] = ()
+    """Keys of the project's named volumes the service mounts."""
+    has_healthcheck: bool = False
+    stop_grace_seconds: int | None = None
+    stop_signal: str | None = None
+
+    def depends_on_label(self) -> str:
+        """The `com.docker.compose.depends_on` label: `svc:condition:restart` entries joined by commas."""
+        return ",".join(
+            f"{dep.service}:{dep.condition.value}:{str(dep.restart).lower()}" for dep in self.depends_on
+        )
+
+    def references(self) -> tuple[str, ...]:
+        """Services whose container id ends up in this service's hash (`service:x`, `volumes_from: x`)."""
+        found: list[str] = []
+        for key in ("network_mode", "ipc", "pid"):
+            value = self.config.get(key)
+            if isinstance(value, str) and value.startswith("service:"):
+                found.append(value.split(":", 1)[1])
+        for source in self.config.get("volumes_from") or ():
+            name = source.split(":", 1)[0]
+            if not name.startswith("container:"):
+                found.append(name)
+        return tuple(dict.fromkeys(found))
+
+    def resolved_config(self, container_id_of: Callable[[str], str | None]) -> dict[str, Any]:
+        """The canonical dict with `service:x` / `volumes_from: x` replaced by container ids, as v2 hashes it.
+
+        v2 resolves these references (convergence.go `resolveServiceReferences`) before it hashes and creates,
+        so a recreated `x` changes the hash of everything that points at it.
+        """
+        config = copy.deepcopy(dict(self.config))
+        for key in ("network_mode", "ipc", "pid"):
+            value = config.get(key)
+            if isinstance(value, str) and value.startswith("service:"):
+                target = container_id_of(value.split(":", 1)[1])
+                if target:
+                    config[key] = f"container:{target}"
+        if config.get("volumes_from"):
+            resolved = []
+            for source in config["volumes_from"]:
+                name, _, mode = source.partition(":")
+                if name.startswith("container:"):
+                    resolved.append(source)
+                    continue
+                target = container_id_of(name)
+                value = target or name
+                resolved.append(f"{value}:{mode}" if mode else value)
+            config["volumes_from"] = resolved
+        return config
+
+
+@dataclass(frozen=True)
+class Network:
+    """A top-level network. `name` is the engine name (`{project}_{key}` unless `name:` or external)."""
+
+    key: str
+    name: str
+    config: Mapping[str, Any]
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class Volume:
+    """A top-level named volume. `name` is the engine name (`{project}_{key}` unless `name:` or external)."""
+
+    key: str
+    name: str
+    config: Mapping[str, Any]
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class Project:
+    """What `up`/`down`/… act on: the enabled services, their networks and volumes, and the label values."""
+
+    name: str
+    working_dir: str
+    config_files: tuple[str, ...] = ()
+    env_files: tuple[str, ...] = ()
+    services: tuple[Service, ...] = ()
+    networks: tuple[Network, ...] = ()
+    volumes: tuple[Volume, ...] = ()
+    disabled_services: tuple[str, ...] = ()
+    """Services left out by profiles: not orphans, but not managed by this command either."""
+    secrets: Mapping[str, Any] = field(default_factory=dict)
+    configs: Mapping[str, Any] = field(default_factory=dict)
+
+    def service(self, name: str) -> Service:
+        """The service called `name` (KeyError if the project has none)."""
+        for service in self.services:
+            if service.name == name:
+                return service
+        raise KeyError(name)
+
+    def service_names(self) -> tuple[str, ...]:
+        return tuple(service.name for service in self.services)
+
+    def network(self, key: str) -> Network:
+        for network in self.networks:
+            if network.key == key:
+                return network
+        raise KeyError(key)
+
+    def volume(self, key: str) -> Volume:
+        for volume in self.volumes:
+            if volume.key == key:
+                return volume
+        raise KeyError(key)
+
+    def container_name(self, service: Service, number: int) -> str:
+        """v2's name for replica `number` of `service`: `container_name`, else `{project}-{service}-{n}`."""
+        return service.container_name or f"{self.name}-{service.name}-{number}"

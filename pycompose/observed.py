@@ -1,0 +1,106 @@
+"""ObservedState: one snapshot of what the engine reports for a project, taken once per command.
+
+The planner compares the model with this snapshot and nothing else (v2 `observed_state.go`); the engine adapter
+builds it from label-filtered list calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from pycompose import labels
+
+
+@dataclass(frozen=True)
+class ObservedMount:
+    """A mount of an existing container: `name` is the volume name for volumes, the host path for binds."""
+
+    type: str
+    name: str
+    destination: str
+
+
+@dataclass(frozen=True)
+class ObservedContainer:
+    """A container carrying the project's labels."""
+
+    id: str
+    name: str
+    state: str
+    """The engine's state: created, running, paused, restarting, removing, exited, dead."""
+    labels: Mapping[str, str]
+    health: str | None = None
+    """starting, healthy, unhealthy, or None without a healthcheck."""
+    exit_code: int = 0
+    network_ids: tuple[str, ...] = ()
+    network_names: tuple[str, ...] = ()
+    mounts: tuple[ObservedMount, ...] = ()
+    image: str = ""
+    command: str = ""
+    created: int = 0
+    status: str = ""
+    ports: tuple[Mapping[str, object], ...] = ()
+
+    @property
+    def service(self) -> str:
+        return self.labels.get(labels.SERVICE, "")
+
+    @property
+    def number(self) -> int:
+        try:
+            return int(self.labels.get(labels.CONTAINER_NUMBER, "0"))
+        except ValueError:
+            return 0
+
+    @property
+    def config_hash(self) -> str:
+        return self.labels.get(labels.CONFIG_HASH, "")
+
+    @property
+    def oneoff(self) -> bool:
+        return self.labels.get(labels.ONEOFF) == "True"
+
+    @property
+    def running(self) -> bool:
+        return self.state in ("running", "restarting")
+
+
+@dataclass(frozen=True)
+class ObservedNetwork:
+    id: str
+    name: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ObservedVolume:
+    name: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ObservedImage:
+    """A local image: its id (for the `com.docker.compose.image` label) and its declared VOLUMEs."""
+
+    id: str
+    volumes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ObservedState:
+    """Everything the planner may know about the engine for one project."""
+
+    project: str
+    containers: tuple[ObservedContainer, ...] = ()
+    networks: Mapping[str, ObservedNetwork] = field(default_factory=dict)
+    """By engine name: the project's networks and the external ones the model names."""
+    volumes: Mapping[str, ObservedVolume] = field(default_factory=dict)
+    """By engine name."""
+    images: Mapping[str, ObservedImage] = field(default_factory=dict)
+    """By the image reference the services use; absent when not available locally."""
+
+    def containers_of(self, service: str) -> tuple[ObservedContainer, ...]:
+        """The service's non-one-off containers, by container number."""
+        found = [c for c in self.containers if c.service == service and not c.oneoff]
+        return tuple(sorted(found, key=lambda c: (c.number, c.name)))

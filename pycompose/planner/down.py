@@ -1,0 +1,121 @@
+"""plan_down: stop and remove the project's containers in reverse dependency order, then its networks,
+and with `-v` its volumes (v2 down.go). External networks and volumes are never touched."""
+
+from __future__ import annotations
+
+from pycompose import labels
+from pycompose.graph import ProjectGraph
+from pycompose.model import Project
+from pycompose.observed import ObservedContainer, ObservedState
+from pycompose.plan import Action, ActionKind, Plan
+from pycompose.planner import ids
+from pycompose.planner.options import DownPlanOptions
+from pycompose.planner.orphans import find_orphans
+
+
+def plan_down(project: Project, observed: ObservedState, graph: ProjectGraph, options: DownPlanOptions) -> Plan:
+    """The actions `down` runs; a container stops only after every container that depends on it stopped."""
+    services = options.services or project.service_names()
+    actions: list[Action] = []
+    removals = reverse_order_actions(
+        project, observed, graph, services, actions,
+        stop_reason="down", timeout=options.timeout, remove=True, remove_volumes=options.volumes,
+    )
+    if options.remove_orphans:
+        for container in find_orphans(project, observed):
+            removals.extend(_stop_then_remove(container, "orphan", options, actions))
+    whole_project = not options.services
+    if whole_project:
+        for network in project.networks:
+            found = observed.networks.get(network.name)
+            if network.external or found is None or found.labels.get(labels.PROJECT) != project.name:
+                continue
+            actions.append(Action(id=ids.network(network.name, "remove"), kind=ActionKind.REMOVE_NETWORK,
+                                  target=network.name, reason="down", after=tuple(removals), key=network.key))
+    if options.volumes:
+        for volume in project.volumes:
+            if volume.external or volume.name not in observed.volumes:
+                continue
+            actions.append(Action(id=ids.volume(volume.name, "remove"), kind=ActionKind.REMOVE_VOLUME,
+                                  target=volume.name, reason="down -v", after=tuple(removals), key=volume.key))
+    if options.images:
+        for image in _images_to_remove(project, options.images, services):
+            actions.append(Action(id=f"remove-image:{image}", kind=ActionKind.REMOVE_IMAGE, target=image,
+                                  reason=f"--rmi {options.images}", after=tuple(removals)))
+    warnings = () if actions else (f'No resource found to remove for project "{project.name}".',)
+    return Plan(actions=tuple(actions), warnings=warnings)
+
+
+def reverse_order_actions(
+    project: Project,
+    observed: ObservedState,
+    graph: ProjectGraph,
+    services: tuple[str, ...],
+    actions: list[Action],
+    *,
+    stop_reason: str,
+    timeout: int | None,
+    remove: bool,
+    remove_volumes: bool = False,
+) -> list[str]:
+    """Stop (and optionally remove) the containers of `services`, dependents first. Returns the final ids."""
+    finals: list[str] = []
+    selected = set(services)
+    stop_ids: dict[str, list[str]] = {}
+    for name in reversed(graph.start_order()):
+        if name not in selected:
+            continue
+        after = tuple(
+            stop_id
+            for dependent, _ in graph.dependents(name)
+            if dependent in selected
+            for stop_id in stop_ids.get(dependent, ())
+        )
+        stop_ids[name] = []
+        for container in observed.containers_of(name):
+            last: tuple[str, ...] = after
+            if container.running:
+                action = Action(id=ids.stop(container.name), kind=ActionKind.STOP_CONTAINER, target=container.name,
+                                reason=stop_reason, after=after, service=name, container_id=container.id,
+                                timeout=timeout)
+                actions.append(action)
+                stop_ids[name].append(action.id)
+                last = (action.id,)
+            if remove:
+                action = Action(id=ids.remove(container.name), kind=ActionKind.REMOVE_CONTAINER,
+                                target=container.name, reason=stop_reason, after=last, service=name,
+                                container_id=container.id, remove_volumes=remove_volumes)
+                actions.append(action)
+                stop_ids[name].append(action.id)
+                finals.append(action.id)
+            elif container.running:
+                finals.append(ids.stop(container.name))
+    return finals
+
+
+def _stop_then_remove(
+    container: ObservedContainer, reason: str, options: DownPlanOptions, actions: list[Action]
+) -> list[str]:
+    after: tuple[str, ...] = ()
+    if container.running:
+        actions.append(Action(id=ids.stop(container.name), kind=ActionKind.STOP_CONTAINER, target=container.name,
+                              reason=reason, service=container.service, container_id=container.id,
+                              timeout=options.timeout))
+        after = (ids.stop(container.name),)
+    actions.append(Action(id=ids.remove(container.name), kind=ActionKind.REMOVE_CONTAINER, target=container.name,
+                          reason=reason, after=after, service=container.service, container_id=container.id,
+                          remove_volumes=options.volumes))
+    return [ids.remove(container.name)]
+
+
+def _images_to_remove(project: Project, mode: str, services: tuple[str, ...]) -> list[str]:
+    """`--rmi all`: every service image; `local`: images compose named itself (no `image:` key)."""
+    found: list[str] = []
+    for name in services:
+        service = project.service(name)
+        has_custom_tag = "image" in service.config
+        if mode == "all" or not has_custom_tag:
+            image = service.config.get("image") or f"{project.name}-{name}"
+            if image not in found:
+                found.append(image)
+    return found

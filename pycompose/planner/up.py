@@ -1,0 +1,402 @@
+"""plan_up: desired project + observed state → the actions that converge them (v2 convergence.go).
+
+Pure: values in, Plan out. Two passes: first decide which services' containers are replaced (a replaced
+service changes the hash of every service that points at its container id), then emit actions with their order:
+networks and volumes → containers in dependency order → starts, each after its dependencies' conditions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from pycompose import hashing, labels
+from pycompose.graph import ProjectGraph
+from pycompose.model import Condition, Project, Service
+from pycompose.observed import ObservedContainer, ObservedState
+from pycompose.plan import Action, ActionKind, Plan
+from pycompose.planner import ids
+from pycompose.planner.options import RecreatePolicy, UpPlanOptions
+from pycompose.planner.resources import plan_networks, plan_volumes
+from pycompose.planner.orphans import find_orphans, orphan_warning, plan_orphan_removal
+
+
+@dataclass(frozen=True)
+class _Decision:
+    """What happens to one existing container kept by the scale."""
+
+    container: ObservedContainer
+    recreate_reason: str | None
+
+
+def plan_up(project: Project, observed: ObservedState, graph: ProjectGraph, options: UpPlanOptions) -> Plan:
+    """The actions `up` (or `create` with `start=False`) runs; each Action says why.
+
+    Raises:
+        ConfigError: an external network or volume is missing.
+    """
+    targeted = options.services or project.service_names()
+    selected = targeted if options.no_deps else graph.with_dependencies(targeted)
+    order = [name for name in graph.start_order() if name in selected]
+    actions: list[Action] = []
+    warnings: list[str] = []
+
+    services = [project.service(name) for name in order]
+    network_ids = plan_networks(project, observed, {key for s in services for key in s.networks}, actions)
+    volume_ids = plan_volumes(project, observed, {key for s in services for key in s.volumes}, actions)
+
+    orphans = find_orphans(project, observed)
+    if orphans and options.remove_orphans:
+        actions.extend(plan_orphan_removal(orphans, timeout=options.timeout))
+    elif orphans and not options.ignore_orphans:
+        warnings.append(orphan_warning(orphans))
+
+    recreated, decisions = _decide(project, observed, order, targeted, options)
+    replaced = {item.container.name for d in decisions.values() for item in d["kept"] if item.recreate_reason}
+    replaced |= {c.name for d in decisions.values() for c in d["surplus"]}
+    _stop_containers_on_replaced_networks(project, observed, options, replaced, actions)
+    converged: dict[str, tuple[str, ...]] = {}  # service → ids of its create/recreate actions
+    started: dict[str, tuple[str, ...]] = {}  # service → ids after which its containers run
+    names: dict[str, tuple[str, ...]] = {}  # service → container names after convergence
+    stops_for_restart = _stops_of_restart_dependents(project, graph, order, recreated, decisions, options, actions)
+
+    for service in services:
+        before = tuple(network_ids.get(key) for key in service.networks) + tuple(
+            volume_ids.get(key) for key in service.volumes
+        )
+        before = tuple(a for a in before if a)
+        resources = before
+        deps_converged = tuple(a for dep in graph.dependencies(service.name) for a in converged.get(dep.service, ()))
+        before += deps_converged + stops_for_restart.get(service.name, ())
+        created, running_names = _converge_service(project, service, decisions[service.name], before, options, actions)
+        converged[service.name] = tuple(a.id for a in created)
+        names[service.name] = running_names
+        if not options.start:
+            continue
+        if not created and all(item.container.running and ids.stop(item.container.name) not in
+                               {a.id for a in actions} for item in decisions[service.name]["kept"]):
+            started[service.name] = ()
+            continue  # nothing of this service starts: no need to wait for its dependencies
+        waits = _waits_for_dependencies(project, graph, service, names, started, actions)
+        started[service.name] = _start_service(
+            project, service, decisions[service.name], created, waits, resources, options, actions
+        )
+    if options.wait and options.start:
+        _waits_for_project(project, graph, order, names, started, actions)
+    return Plan(actions=tuple(actions), warnings=tuple(warnings))
+
+
+def _decide(
+    project: Project,
+    observed: ObservedState,
+    order: list[str],
+    targeted: tuple[str, ...],
+    options: UpPlanOptions,
+) -> tuple[set[str], dict[str, dict]]:
+    """Per service: the containers kept (with a recreate reason or None), the surplus, and how many to add."""
+    recreated: set[str] = set()
+    decisions: dict[str, dict] = {}
+
+    def first_container_id(name: str) -> str | None:
+        found = observed.containers_of(name)
+        return found[0].id if found else None
+
+    for name in order:
+        service = project.service(name)
+        policy = options.recreate if name in targeted else options.recreate_dependencies
+        expected_hash = hashing.service_hash(service.resolved_config(first_container_id))
+        image = observed.images.get(service.image)
+        existing = list(observed.containers_of(name))
+        scale = options.scale.get(name, service.scale)
+        # v2 removes the obsolete ones first, then the highest numbers
+        existing.sort(key=lambda c: (c.config_hash == expected_hash, -c.number))
+        surplus = existing[: max(0, len(existing) - scale)]
+        kept = sorted(existing[len(surplus):], key=lambda c: c.number)
+        kept_decisions = []
+        for container in kept:
+            reason = _recreate_reason(service, container, expected_hash, image.id if image else None, policy,
+                                      recreated, options)
+            reason = reason or _attachment_reason(project, observed, service, container, policy)
+            if reason:
+                recreated.add(name)
+            kept_decisions.append(_Decision(container, reason))
+        numbers = [c.number for c in existing]
+        missing = scale - len(kept)
+        new_numbers = [max(numbers + [0]) + i + 1 for i in range(missing)] if numbers else list(range(1, missing + 1))
+        if new_numbers and not kept:
+            recreated.add(name)  # new container ids: dependents referencing them change too
+        decisions[name] = {"kept": kept_decisions, "surplus": surplus, "new": new_numbers}
+    return recreated, decisions
+
+
+def _recreate_reason(
+    service: Service,
+    container: ObservedContainer,
+    expected_hash: str,
+    image_id: str | None,
+    policy: RecreatePolicy,
+    recreated: set[str],
+    options: UpPlanOptions,
+) -> str | None:
+    if policy is RecreatePolicy.NEVER:
+        return None
+    if policy is RecreatePolicy.FORCE:
+        return "forced" if not options.renew_anonymous_volumes else "renew anonymous volumes"
+    for referenced in service.references():
+        if referenced in recreated:
+            return f"dependency {referenced} recreated"
+    if container.config_hash != expected_hash:
+        return "config hash changed"
+    if image_id and container.labels.get(labels.IMAGE) and container.labels[labels.IMAGE] != image_id:
+        return "image changed"
+    return None
+
+
+def _stop_containers_on_replaced_networks(project: Project, observed: ObservedState, options: UpPlanOptions,
+                                          replaced: set[str], actions: list[Action]) -> None:
+    """A network being replaced must lose its endpoints first: stop the containers on it and disconnect them
+    before the removal (v2 `removeDivergedNetwork`); once the new network exists they join it again and start
+    with their service. Containers about to be replaced anyway are only stopped and disconnected."""
+    for index, removal in list(enumerate(actions)):
+        if removal.kind is not ActionKind.REMOVE_NETWORK:
+            continue
+        creation = ids.network(removal.target)
+        disconnects = []
+        for container in observed.containers:
+            if removal.target not in container.network_names:
+                continue
+            after: tuple[str, ...] = ()
+            reason = f"network {removal.target} is replaced"
+            if container.running:
+                stop = Action(id=ids.stop(container.name), kind=ActionKind.STOP_CONTAINER, target=container.name,
+                              reason=reason, service=container.service, container_id=container.id,
+                              timeout=options.timeout)
+                if stop.id not in {a.id for a in actions}:
+                    actions.append(stop)
+                after = (stop.id,)
+            disconnect = Action(id=ids.disconnect(container.name, removal.target),
+                                kind=ActionKind.DISCONNECT_NETWORK, target=container.name, reason=reason,
+                                after=after, service=container.service, container_id=container.id,
+                                key=removal.key)
+            actions.append(disconnect)
+            disconnects.append(disconnect.id)
+            if container.name in replaced or container.service not in project.service_names():
+                continue
+            # joined again, with its aliases and addresses, once the new network exists
+            actions.append(Action(id=ids.connect(container.name, removal.target), kind=ActionKind.CONNECT_NETWORK,
+                                  target=container.name, reason=reason, after=(creation,),
+                                  service=container.service, number=container.number,
+                                  container_id=container.id, key=removal.key))
+        actions[index] = replace(removal, after=removal.after + tuple(disconnects))
+
+
+def _attachment_reason(
+    project: Project, observed: ObservedState, service: Service, container: ObservedContainer, policy: RecreatePolicy
+) -> str | None:
+    """v2 also recreates a running container missing one of its networks, or a stopped/running one missing a
+    declared named volume (`mustRecreate`)."""
+    if policy is not RecreatePolicy.DIVERGED:
+        return None
+    if container.running and container.network_ids:
+        for key in service.networks:
+            network = observed.networks.get(project.network(key).name)
+            if network is not None and network.id not in container.network_ids:
+                return f"not attached to network {network.name}"
+    if container.mounts:
+        mounted = {mount.name for mount in container.mounts if mount.type == "volume"}
+        for key in service.volumes:
+            if project.volume(key).name not in mounted:
+                return f"volume {project.volume(key).name} not mounted"
+    return None
+
+
+def _stops_of_restart_dependents(
+    project: Project,
+    graph: ProjectGraph,
+    order: list[str],
+    recreated: set[str],
+    decisions: dict[str, dict],
+    options: UpPlanOptions,
+    actions: list[Action],
+) -> dict[str, tuple[str, ...]]:
+    """Before a service is recreated, v2 stops the running dependents that declare `restart: true`.
+
+    Returns, per recreated service, the stop actions its recreate must wait for; the stopped dependents are
+    started again by their own start actions (they are no longer running).
+    """
+    stops: dict[str, tuple[str, ...]] = {}
+    for name in order:
+        if name not in recreated:
+            continue
+        ids_for_service: list[str] = []
+        for dependent, dep in graph.dependents(name):
+            if not dep.restart or dependent not in decisions:
+                continue
+            for decision in decisions[dependent]["kept"]:
+                if decision.recreate_reason or not decision.container.running:
+                    continue
+                action = Action(
+                    id=ids.stop(decision.container.name),
+                    kind=ActionKind.STOP_CONTAINER,
+                    target=decision.container.name,
+                    reason=f"dependency {name} is recreated (restart: true)",
+                    service=dependent,
+                    container_id=decision.container.id,
+                    timeout=options.timeout,
+                )
+                if action.id not in {a.id for a in actions}:
+                    actions.append(action)
+                ids_for_service.append(action.id)
+        stops[name] = tuple(ids_for_service)
+    return stops
+
+
+def _converge_service(
+    project: Project,
+    service: Service,
+    decision: dict,
+    before: tuple[str, ...],
+    options: UpPlanOptions,
+    actions: list[Action],
+) -> tuple[list[Action], tuple[str, ...]]:
+    """Remove the surplus, recreate the diverged, create the missing; returns the create/recreate actions."""
+    created: list[Action] = []
+    for container in decision["surplus"]:
+        stop_id = None
+        if container.running:
+            stop_id = ids.stop(container.name)
+            actions.append(Action(id=stop_id, kind=ActionKind.STOP_CONTAINER, target=container.name,
+                                  reason="scale down", service=service.name, container_id=container.id,
+                                  timeout=options.timeout))
+        actions.append(Action(id=ids.remove(container.name), kind=ActionKind.REMOVE_CONTAINER, target=container.name,
+                              reason="scale down", after=(stop_id,) if stop_id else (), service=service.name,
+                              container_id=container.id))
+    names: list[str] = []
+    for item in decision["kept"]:
+        container = item.container
+        names.append(container.name)
+        if item.recreate_reason:
+            action = Action(
+                id=ids.recreate(container.name), kind=ActionKind.RECREATE_CONTAINER, target=container.name,
+                reason=item.recreate_reason, after=before, service=service.name, number=container.number,
+                container_id=container.id, timeout=options.timeout,
+                renew_anonymous_volumes=options.renew_anonymous_volumes,
+            )
+            actions.append(action)
+            created.append(action)
+    for number in decision["new"]:
+        name = project.container_name(service, number)
+        names.append(name)
+        action = Action(id=ids.create(name), kind=ActionKind.CREATE_CONTAINER, target=name, reason="not found",
+                        after=before, service=service.name, number=number)
+        actions.append(action)
+        created.append(action)
+    return created, tuple(names)
+
+
+def _waits_for_dependencies(
+    project: Project,
+    graph: ProjectGraph,
+    service: Service,
+    names: dict[str, tuple[str, ...]],
+    started: dict[str, tuple[str, ...]],
+    actions: list[Action],
+) -> tuple[str, ...]:
+    """The action ids a service's start waits for: its dependencies started, healthy or completed."""
+    after: list[str] = []
+    for dep in graph.dependencies(service.name):
+        if dep.service not in names:
+            continue  # not selected (--no-deps): v2 does not wait for it either
+        if dep.condition is Condition.STARTED:
+            after.extend(started.get(dep.service, ()))
+            continue
+        for container_name in names[dep.service]:
+            wait = Action(
+                id=ids.wait(container_name, dep.condition),
+                kind=ActionKind.WAIT_CONTAINER,
+                target=container_name,
+                reason=f"{service.name} depends on it ({dep.condition.value})",
+                after=started.get(dep.service, ()),
+                service=dep.service,
+                condition=dep.condition,
+                required=dep.required,
+                dependent=service.name,
+            )
+            if wait.id not in {a.id for a in actions}:
+                actions.append(wait)
+            after.append(wait.id)
+    return tuple(after)
+
+
+def _start_service(
+    project: Project,
+    service: Service,
+    decision: dict,
+    created: list[Action],
+    waits: tuple[str, ...],
+    resources: tuple[str, ...],
+    options: UpPlanOptions,
+    actions: list[Action],
+) -> tuple[str, ...]:
+    """Start actions for every container that will not be running; returns the ids a `started` waiter needs.
+
+    An existing container also waits for `resources` (its networks/volumes being created or replaced)."""
+    ids_after: list[str] = []
+    recreated_names = {a.target for a in created}
+    for item in decision["kept"]:
+        container = item.container
+        if container.name in recreated_names:
+            continue
+        stop = next((a for a in actions if a.id == ids.stop(container.name)), None)
+        if container.running and stop is None:
+            continue
+        if stop is not None:
+            reason = f"stopped first: {stop.reason}"
+        else:
+            reason = "created" if container.state == "created" else "stopped"
+        connects = tuple(a.id for a in actions
+                         if a.kind is ActionKind.CONNECT_NETWORK and a.target == container.name)
+        action = Action(id=ids.start(container.name), kind=ActionKind.START_CONTAINER, target=container.name,
+                        reason=reason, after=resources + connects + waits + ((stop.id,) if stop else ()),
+                        service=service.name, container_id=container.id)
+        actions.append(action)
+        ids_after.append(action.id)
+    for create in created:
+        name = create.target
+        action = Action(id=ids.start(name), kind=ActionKind.START_CONTAINER, target=name,
+                        reason="recreated" if create.kind is ActionKind.RECREATE_CONTAINER else "created",
+                        after=(create.id, *waits), service=service.name)
+        actions.append(action)
+        ids_after.append(action.id)
+    return tuple(ids_after) or tuple(a.id for a in created)
+
+
+def _waits_for_project(
+    project: Project,
+    graph: ProjectGraph,
+    order: list[str],
+    names: dict[str, tuple[str, ...]],
+    started: dict[str, tuple[str, ...]],
+    actions: list[Action],
+) -> None:
+    """`--wait`: every service running (or healthy when it has a healthcheck); one-shots that others need
+    to complete successfully must have exited 0 (v2 start.go)."""
+    completed = {
+        dep.service for name in order for dep in graph.dependencies(name) if dep.condition is Condition.COMPLETED_SUCCESSFULLY
+    }
+    existing = {a.id for a in actions}
+    for name in order:
+        service = project.service(name)
+        if name in completed:
+            condition = Condition.COMPLETED_SUCCESSFULLY
+        elif service.has_healthcheck:
+            condition = Condition.HEALTHY
+        else:
+            condition = Condition.STARTED
+        for container_name in names.get(name, ()):
+            wait_id = ids.wait(container_name, condition)
+            if wait_id in existing:
+                continue
+            actions.append(Action(id=wait_id, kind=ActionKind.WAIT_CONTAINER, target=container_name,
+                                  reason="--wait", after=started.get(name, ()), service=name, condition=condition))
+            existing.add(wait_id)
+
