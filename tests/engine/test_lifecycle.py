@@ -69,12 +69,11 @@ def test_unreachable_engine_is_one_clear_error(make_project):
     )
 
 
-def test_down_by_project_name_without_a_compose_file(loader, make_project, project_name, tmp_path):
+def test_down_by_project_name_without_a_compose_file(loader, make_project, project_name, tmp_path_factory):
     from pycompose.loader.options import ProjectOptions
 
     api.up(make_project(PAIR), sink=CollectingSink())
-    empty = tmp_path / "elsewhere"
-    empty.mkdir()
+    empty = tmp_path_factory.mktemp("elsewhere")  # no compose file here nor in any parent
     by_name = ProjectOptions(project_name=project_name, working_directory=str(empty), environ={})
     assert [c.service for c in api.ps(by_name)] == ["db", "web"]
     sink = CollectingSink()
