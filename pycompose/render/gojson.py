@@ -119,7 +119,7 @@ def _go_g(value: float) -> str:
 
 
 def dumps(obj: Any, *, indent: int | None = None, escape_html: bool = True) -> str:
-    """Serialise like Go: `json.Marshal` when indent is None, `json.MarshalIndent(obj, "", " "*indent)` otherwise.
+    """Serialise like Go: `json.Marshal` (indent None) or `json.MarshalIndent(obj, "", " " * indent)`.
 
     No trailing newline (v2 prints the bytes as they are). `escape_html=False` is an Encoder with
     SetEscapeHTML(false). Raises ComposeError on values JSON cannot hold.

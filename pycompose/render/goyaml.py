@@ -37,7 +37,9 @@ _RESOLVE_MAP = {
     ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
     "<<",
 }
-_OLD_BOOLS = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"}
+_OLD_BOOLS = {
+    "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF",
+}
 _BASE60_FLOAT = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
 _YAML_STYLE_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _INT64_MIN, _INT64_MAX, _UINT64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
@@ -306,7 +308,9 @@ class _Emitter:
             self.put(" " * (indent - self.column))
         self.whitespace = True
 
-    def write_indicator(self, indicator: str, need_whitespace: bool, is_whitespace: bool, is_indention: bool) -> None:
+    def write_indicator(
+        self, indicator: str, need_whitespace: bool, is_whitespace: bool, is_indention: bool
+    ) -> None:
         if need_whitespace and not self.whitespace:
             self.put(" ")
         self.put(indicator)
@@ -596,7 +600,9 @@ def value_node(value: Any, *, keep_order: bool = False) -> Node:
         return Scalar(float_text(value))
     if isinstance(value, Mapping):
         items = list(value.items()) if keep_order else sort_map_items(value)
-        return Mapping_(tuple((key_node(key), value_node(item, keep_order=keep_order)) for key, item in items))
+        return Mapping_(
+            tuple((key_node(key), value_node(item, keep_order=keep_order)) for key, item in items)
+        )
     if isinstance(value, (list, tuple)):
         return Sequence(tuple(value_node(item, keep_order=keep_order) for item in value))
     raise ComposeError(f"cannot render a {type(value).__name__} as YAML")
@@ -773,7 +779,12 @@ _MAP = _Map()
 _HOOK = _Struct(_s(environment=_MAP), nullable=frozenset({"command"}))
 _FILE_REF = _Struct()
 _DEVICE_REQUEST = _Struct(_s(options=_MAP))
-_RESOURCE = _Struct(_s(devices=_List(_DEVICE_REQUEST), generic_resources=_List(_Struct(_s(discrete_resource_spec=_Struct())))))
+_RESOURCE = _Struct(
+    _s(
+        devices=_List(_DEVICE_REQUEST),
+        generic_resources=_List(_Struct(_s(discrete_resource_spec=_Struct()))),
+    )
+)
 _UPDATE = _Struct()
 _THROTTLE = _List(_Struct(untagged=True))
 _BUILD = _Struct(
@@ -870,8 +881,10 @@ _PROJECT_SECTIONS = (
 
 def _is_zero(value: Any) -> bool:
     """yaml.v3's isZero on the Go value behind a JSON-form value (used for non-pointer structs)."""
-    if value is None or value is False or value == "" or (isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0):
+    if value is None or value is False or value == "":
         return True
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value == 0
     if isinstance(value, (list, tuple)):
         return not value
     if isinstance(value, Mapping):
@@ -990,7 +1003,13 @@ def json_document(config: Mapping[str, Any]) -> dict[str, Any]:
     return {key: document[key] for key in sorted(document)}
 
 
-_KINDS = {"service": _SERVICE, "network": _NETWORK, "volume": _VOLUME, "secret": _FILE_OBJECT, "config": _FILE_OBJECT}
+_KINDS = {
+    "service": _SERVICE,
+    "network": _NETWORK,
+    "volume": _VOLUME,
+    "secret": _FILE_OBJECT,
+    "config": _FILE_OBJECT,
+}
 
 
 def without_extensions(obj: Mapping[str, Any], kind: str) -> dict[str, Any]:

@@ -1,16 +1,17 @@
 """`pycompose config`: like `docker compose config` (v2.40.3, cmd/compose/config.go).
 
 Prints the canonical model as YAML (default) or JSON, or one of its lists (`--services`, `--volumes`,
-`--networks`, `--profiles`, `--images`), the service config hashes (`--hash`) or the interpolation
-environment (`--environment`). The first list flag given wins, in v2's order (services, volumes, networks, models, hash, profiles,
-images, variables, environment). Where v2 prints a Go map
-(volumes, networks, images) its order is random; pycompose prints the canonical (sorted) order.
+`--networks`, `--models`, `--profiles`, `--images`), the service config hashes (`--hash`), the variables
+the model uses (`--variables`) or the interpolation environment (`--environment`). The first of these flags
+wins, in v2's order: services, volumes, networks, models, hash, profiles, images, variables, environment.
+Where v2 iterates a Go map (volumes, networks, images, variables) its order is random; pycompose prints
+the canonical (sorted) order.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Iterable, Optional
+from typing import Annotated, Any, Iterable, Iterator, Optional
 
 import typer
 
@@ -25,7 +26,8 @@ def config(
     ctx: typer.Context,
     services: Annotated[Optional[list[str]], typer.Argument(metavar="SERVICE", show_default=False)] = None,
     format_: Annotated[
-        Optional[str], typer.Option("--format", metavar="string", help="Format the output. Values: [yaml | json]")
+        Optional[str],
+        typer.Option("--format", metavar="string", help="Format the output. Values: [yaml | json]"),
     ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Only validate the configuration, don't print anything")
@@ -33,7 +35,9 @@ def config(
     no_interpolate: Annotated[
         bool, typer.Option("--no-interpolate", help="Don't interpolate environment variables")
     ] = False,
-    no_normalize: Annotated[bool, typer.Option("--no-normalize", help="Don't normalize compose model")] = False,
+    no_normalize: Annotated[
+        bool, typer.Option("--no-normalize", help="Don't normalize compose model")
+    ] = False,
     no_path_resolution: Annotated[
         bool, typer.Option("--no-path-resolution", help="Don't resolve file paths")
     ] = False,
@@ -50,15 +54,21 @@ def config(
     list_services: Annotated[
         bool, typer.Option("--services", help="Print the service names, one per line.")
     ] = False,
-    list_volumes: Annotated[bool, typer.Option("--volumes", help="Print the volume names, one per line.")] = False,
+    list_volumes: Annotated[
+        bool, typer.Option("--volumes", help="Print the volume names, one per line.")
+    ] = False,
     list_networks: Annotated[
         bool, typer.Option("--networks", help="Print the network names, one per line.")
     ] = False,
-    list_models: Annotated[bool, typer.Option("--models", help="Print the model names, one per line.")] = False,
+    list_models: Annotated[
+        bool, typer.Option("--models", help="Print the model names, one per line.")
+    ] = False,
     list_profiles: Annotated[
         bool, typer.Option("--profiles", help="Print the profile names, one per line.")
     ] = False,
-    list_images: Annotated[bool, typer.Option("--images", help="Print the image names, one per line.")] = False,
+    list_images: Annotated[
+        bool, typer.Option("--images", help="Print the image names, one per line.")
+    ] = False,
     hash_: Annotated[
         Optional[str],
         typer.Option("--hash", metavar="string", help="Print the service config hash, one per line."),
@@ -70,7 +80,8 @@ def config(
         bool, typer.Option("--environment", help="Print environment used for interpolation.")
     ] = False,
     output: Annotated[
-        Optional[str], typer.Option("--output", "-o", metavar="string", help="Save to file (default to stdout)")
+        Optional[str],
+        typer.Option("--output", "-o", metavar="string", help="Save to file (default to stdout)"),
     ] = None,
 ) -> None:
     from pycompose.cli.options import global_options
@@ -85,16 +96,23 @@ def config(
         consistency=not no_consistency,
     )
 
-    def load(*, services: tuple[str, ...] = (), resolve_env_files: bool | None = None):
+    def load(
+        *,
+        services: tuple[str, ...] = (),
+        resolve_env_files: bool | None = None,
+        interpolate: bool | None = None,
+    ):
         from pycompose.loader.project import load_project
 
         loaded = load_project(
             opts.project_options(
                 services=services,
-                interpolate=request.interpolate,
+                interpolate=request.interpolate if interpolate is None else interpolate,
                 normalize=request.normalize,
                 resolve_paths=request.resolve_paths,
-                resolve_env_files=request.resolve_env_files if resolve_env_files is None else resolve_env_files,
+                resolve_env_files=(
+                    request.resolve_env_files if resolve_env_files is None else resolve_env_files
+                ),
                 consistency=request.consistency,
             )
         )
@@ -102,7 +120,8 @@ def config(
         return loaded
 
     # v2 checks the list flags in this order and runs only the first one set; these load the project
-    # without reading env_file (WithoutEnvironmentResolution), the selection arguments only where v2 uses them.
+    # without reading env_file (WithoutEnvironmentResolution), with the SERVICE arguments only where v2
+    # uses them.
     if list_services:
         _echo_lines(service_names(load(resolve_env_files=False).config))
     elif list_volumes:
@@ -111,7 +130,9 @@ def config(
         _echo_lines(load(resolve_env_files=False).config.get("networks") or {})
     elif list_models:
         models = load(resolve_env_files=False).config.get("models") or {}
-        _echo_lines(model["model"] for model in models.values() if isinstance(model, dict) and model.get("model"))
+        _echo_lines(
+            model["model"] for model in models.values() if isinstance(model, dict) and model.get("model")
+        )
     elif hash_:
         _echo_lines(hash_lines(load(resolve_env_files=False).config, hash_))
     elif list_profiles:
@@ -122,19 +143,7 @@ def config(
         _echo_lines(image_names(loaded.config, loaded.name))
     elif variables:
         # v2 reads the model without interpolation (and without env_file) to find the ${...} forms
-        from pycompose.loader.project import load_project
-
-        loaded = load_project(
-            opts.project_options(
-                services=request.services,
-                interpolate=False,
-                normalize=request.normalize,
-                resolve_paths=request.resolve_paths,
-                resolve_env_files=False,
-                consistency=request.consistency,
-            )
-        )
-        _warn(loaded.warnings)
+        loaded = load(services=request.services, resolve_env_files=False, interpolate=False)
         _write_stdout(render_variables(extract_variables(loaded.config), format_ or "table"))
     elif environment:
         loaded = load(services=request.services)
@@ -146,7 +155,9 @@ def config(
 
             raise UsageError(f'unsupported format "{fmt}"')
         loaded = load(services=request.services)
-        content = render(loaded.config, fmt, escape_dollars=request.interpolate, sort_keys=not request.interpolate)
+        content = render(
+            loaded.config, fmt, escape_dollars=request.interpolate, sort_keys=not request.interpolate
+        )
         if quiet:
             return
         if output:
@@ -190,7 +201,11 @@ def _without_env_files(config: dict) -> dict:
     if not any(isinstance(service, dict) and "env_file" in service for service in services.values()):
         return config
     trimmed = {
-        name: {key: value for key, value in service.items() if key != "env_file"} if isinstance(service, dict) else service
+        name: (
+            {key: value for key, value in service.items() if key != "env_file"}
+            if isinstance(service, dict)
+            else service
+        )
         for name, service in services.items()
     }
     return {**config, "services": trimmed}
@@ -226,19 +241,20 @@ def service_names(config: dict) -> list[str]:
     return ordered
 
 
-def hash_lines(config: dict, selection: str) -> list[str]:
-    """`NAME HASH` lines for `--hash a,b` (or `*`), sorted by name, as v2 prints them."""
+def hash_lines(config: dict, selection: str) -> Iterator[str]:
+    """`NAME HASH` lines for `--hash a,b` (or `*`), sorted by name, as v2 prints them.
+
+    Lazy, like v2: the lines before an unknown service are printed, then the error is raised.
+    """
     from pycompose import hashing
     from pycompose.errors import UsageError
 
     services = config.get("services") or {}
     names = sorted(services) if selection == "*" else sorted(selection.split(","))
-    lines = []
     for name in names:
         if name not in services:
             raise UsageError(f"no such service: {name}: not found")
-        lines.append(f"{name} {hashing.service_hash(services[name])}")
-    return lines
+        yield f"{name} {hashing.service_hash(services[name])}"
 
 
 def profile_names(config: dict, disabled_services: Any = None) -> list[str]:
@@ -322,7 +338,10 @@ def _variables_in(text: str) -> list[Variable]:
                 value = whole[2:closing]
                 found.extend(_variables_in(whole[closing + 1 :]))
         name, default, presence, required = value, "", "", False
-        cut = next((i for i, char in enumerate(value) if not (char.isascii() and (char.isalnum() or char == "_"))), -1)
+        cut = next(
+            (i for i, char in enumerate(value) if not (char.isascii() and (char.isalnum() or char == "_"))),
+            -1,
+        )
         if cut > 0:
             name, rest = value[:cut], value[cut:]
             if rest.startswith(":?") or rest.startswith("?"):
@@ -402,7 +421,8 @@ def render_variables(variables: dict[str, Variable], fmt: str) -> str:
     rows = [("NAME", "REQUIRED", "DEFAULT VALUE", "ALTERNATE VALUE")]
     for name in names:
         variable = variables[name]
-        rows.append((name, "true" if variable.required else "false", variable.default_value, variable.presence_value))
+        required = "true" if variable.required else "false"
+        rows.append((name, required, variable.default_value, variable.presence_value))
     return _tabwriter(rows)
 
 
@@ -423,8 +443,11 @@ def _tabwriter(rows: list[tuple[str, ...]], min_width: int = 20, padding: int = 
 def _echo_lines(lines: Iterable[str]) -> None:
     import sys
 
-    sys.stdout.write("".join(f"{line}\n" for line in lines))
-    sys.stdout.flush()
+    try:
+        for line in lines:
+            sys.stdout.write(f"{line}\n")
+    finally:
+        sys.stdout.flush()
 
 
 def _write_stdout(content: str) -> None:

@@ -130,6 +130,9 @@ def test_hash_lines_match_v2(loaded, capsys):
 def test_hash_of_an_unknown_service(loaded, capsys):
     code, out, err = _run(capsys, "--hash", "nope")
     assert code == 1 and err == "no such service: nope: not found\n"
+    # v2 prints the lines before the unknown name, then fails
+    code, out, err = _run(capsys, "--hash", "full,zzz")
+    assert code == 1 and out.startswith("full ") and err == "no such service: zzz: not found\n"
 
 
 def test_environment_adds_project_name_and_pwd(loaded, capsys, monkeypatch):

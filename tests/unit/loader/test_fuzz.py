@@ -1,0 +1,151 @@
+"""Fuzzing load_project: whatever the input, it loads or raises a ComposeError, never anything else.
+
+Inputs: random YAML-ish text, and random mutations (deleted keys, values of the wrong type, odd
+strings, text-level edits) of valid compose files: the render test cases, the projects v2 accepted in
+the conformance expectations (their `--format json` output is itself a valid compose file), and a few
+written here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pycompose.errors import ComposeError
+from pycompose.loader.options import ProjectOptions
+
+TESTS = Path(__file__).resolve().parents[2]
+
+OWN_SEEDS = [
+    {"services": {"web": {"image": "busybox", "ports": ["80:80"], "command": "echo ${A:-x}"}}},
+    {
+        "services": {
+            "a": {"image": "busybox", "depends_on": {"b": {"condition": "service_healthy"}}, "volumes": ["v:/v"]},
+            "b": {"build": ".", "healthcheck": {"test": ["CMD", "true"]}, "networks": ["n"]},
+        },
+        "volumes": {"v": {}},
+        "networks": {"n": {"driver": "bridge"}},
+    },
+    {"name": "p", "services": {"s": {"image": "i", "profiles": ["x"], "environment": ["A=1", "B"]}}},
+]
+
+
+def _seeds() -> list[dict]:
+    seeds = list(OWN_SEEDS)
+    for compose in sorted((TESTS / "unit" / "render" / "cases").glob("*/compose.yaml")):
+        data = yaml.safe_load(compose.read_text())
+        if isinstance(data, dict):
+            seeds.append(data)
+    for expected in sorted((TESTS / "conformance" / "expected").glob("*.json"))[:40]:
+        record = json.loads(expected.read_text())
+        if record["json"]["exit"] == 0:
+            seeds.append(json.loads(record["json"]["stdout"]))
+    return seeds
+
+
+SEEDS = _seeds()
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(["${X}", "${X:?err}", "$", "$$", "${", "80:80:80", "1.5G", "-1", "a=b", "service:x", "!reset", ""]),
+)
+_values = st.recursive(
+    _scalars,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=8,
+)
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*prefix, index))
+
+
+@st.composite
+def _mutated(draw) -> str:
+    data = json.loads(json.dumps(draw(st.sampled_from(SEEDS))))
+    for _ in range(draw(st.integers(1, 4))):
+        paths = [path for path in _paths(data) if path]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent = data
+        for part in path[:-1]:
+            parent = parent[part]
+        action = draw(st.sampled_from(["replace", "delete", "add"]))
+        if action == "delete":
+            del parent[path[-1]]
+        elif action == "replace":
+            parent[path[-1]] = draw(_values)
+        elif isinstance(parent, dict):
+            parent[draw(st.text(max_size=10))] = draw(_values)
+        else:
+            parent.append(draw(_values))
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    if draw(st.booleans()):
+        # a text-level edit: YAML syntax errors, odd indentation, tags
+        position = draw(st.integers(0, len(text)))
+        text = text[:position] + draw(st.sampled_from(["\t", ":", "- ", "{", "'", "!!binary ", "&a ", "*a", "\n  ", "#"])) + text[position:]
+    return text
+
+
+_yaml_text = st.lists(
+    st.sampled_from(
+        list("ab01:- \n\t{}[],'\"#&*!|>%@`$?.~\\\u2028é")
+        + ["services", "image", "<<", "services:\n  a:\n    ", "!reset", "!override", "${X}", "&a", "*a"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+def _load(text: str) -> None:
+    from pycompose.loader.project import load_project
+
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "compose.yaml").write_text(text, encoding="utf-8")
+        options = ProjectOptions(files=("compose.yaml",), working_directory=folder, environ={"X": "1"})
+        try:
+            load_project(options)
+        except ComposeError:
+            pass
+
+
+_settings = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_settings
+@given(_yaml_text)
+def test_random_yaml_text_loads_or_raises_compose_error(text):
+    _load(text)
+
+
+@_settings
+@given(_mutated())
+def test_mutated_compose_files_load_or_raise_compose_error(text):
+    _load(text)
+
+
+@pytest.mark.parametrize("index", range(len(OWN_SEEDS)))
+def test_seeds_are_valid(index):
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "compose.yaml").write_text(yaml.safe_dump(OWN_SEEDS[index]))
+        os.makedirs(folder, exist_ok=True)
+        from pycompose.loader.project import load_project
+
+        load_project(ProjectOptions(files=("compose.yaml",), working_directory=folder, environ={}))
