@@ -174,7 +174,8 @@ def _parse_file(
         data = document.data
         if not isinstance(data, dict):  # v2 also refuses an empty document after `---`
             raise ConfigError("top-level object must be a mapping", file=display)
-        prepared.append(_prepare_document(data, environment, options, state, display, document))
+        if data:  # `{}` adds nothing; a file of only `{}` is "empty compose file", as in v2
+            prepared.append(_prepare_document(data, environment, options, state, display, document))
     if not prepared:
         raise ConfigError("empty compose file", file=display)
     return prepared
