@@ -15,6 +15,8 @@ def _port_range(text: str) -> tuple[int, int]:
     if not text:
         raise ValueError("empty")
     start, sep, end = text.partition("-")
+    if not start.isascii() or not start.isdigit() or (sep and not (end.isascii() and end.isdigit())):
+        raise ValueError(text)
     low = int(start, 10)
     high = int(end, 10) if sep else low
     if not (0 <= low <= 65535 and 0 <= high <= 65535) or high < low:
@@ -109,9 +111,10 @@ def canonical_ports(ports: list, path: tuple[str | int, ...]) -> list[dict]:
     for index, port in enumerate(ports):
         where = (*path, index)
         if isinstance(port, dict):
-            out.append(canonical_port_long(port, where))
+            entries = [canonical_port_long(port, where)]
         elif isinstance(port, (int, str)) and not isinstance(port, bool):
-            out.extend(parse_port_short(str(port), where))
+            entries = parse_port_short(str(port), where)
         else:
             raise ConfigError(f"expected a port string, number or mapping, got {port!r}", path=where)
+        out.extend(entry for entry in entries if entry not in out)  # v2 drops exact duplicates
     return out

@@ -17,38 +17,48 @@ _UNIT_NS = {
     "m": 60_000_000_000,
     "h": 3_600_000_000_000,
 }
-_DURATION_PART = re.compile(r"(\d*\.?\d*)(ns|us|µs|μs|ms|s|m|h)")
+_NUMBER = re.compile(r"(\d*)(\.\d*)?")
+_UNIT = re.compile(r"[^\d.]*")
 
 
 def parse_duration(value: object, path: tuple[str | int, ...] = ()) -> int:
-    """Parse a Go duration (`1m30s`, `500ms`, `-1.5h`) into nanoseconds; an int counts nanoseconds as in v2."""
+    """Parse a Go duration (`1m30s`, `500ms`, `-1.5h`) into nanoseconds, with time.ParseDuration's messages."""
     if isinstance(value, bool):
-        raise ConfigError(f"invalid duration {value!r}", path=path)
+        raise ConfigError(f'time: invalid duration "{value}"', path=path)
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         return int(value)
-    text = str(value)
-    original = text
+    original = str(value)
+    text = original
     sign = 1
-    if text[:1] in "+-":
+    if text[:1] in ("+", "-"):
         sign = -1 if text[0] == "-" else 1
         text = text[1:]
     if text == "0":
         return 0
     if not text:
         raise ConfigError(f'time: invalid duration "{original}"', path=path)
-    total = 0.0
+    total = 0
     pos = 0
     while pos < len(text):
-        match = _DURATION_PART.match(text, pos)
-        if not match or match.group(1) in ("", "."):
-            if match is None and re.match(r"\d*\.?\d*$", text[pos:]):
-                raise ConfigError(f'time: missing unit in duration "{original}"', path=path)
+        number = _NUMBER.match(text, pos)
+        whole, frac = number.group(1), number.group(2) or ""
+        if not whole and len(frac) <= 1:
             raise ConfigError(f'time: invalid duration "{original}"', path=path)
-        total += float(match.group(1)) * _UNIT_NS[match.group(2)]
-        pos = match.end()
-    return sign * int(round(total))
+        pos = number.end()
+        unit = _UNIT.match(text, pos).group(0)
+        pos += len(unit)
+        if not unit:
+            raise ConfigError(f'time: missing unit in duration "{original}"', path=path)
+        if unit not in _UNIT_NS:
+            raise ConfigError(f'time: unknown unit "{unit}" in duration "{original}"', path=path)
+        scale = _UNIT_NS[unit]
+        total += int(whole or "0") * scale
+        if len(frac) > 1:
+            digits = frac[1:]
+            total += int(digits) * scale // (10 ** len(digits))
+    return sign * total
 
 
 def _format_fraction(value: int, digits: int) -> tuple[str, int]:
@@ -86,12 +96,12 @@ def normalize_duration(value: object, path: tuple[str | int, ...] = ()) -> str:
     return format_duration(parse_duration(value, path))
 
 
-_BYTES = re.compile(r"^(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$")
-_BYTE_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
+_SIZE_MULTIPLIERS = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
+_FLOAT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def parse_bytes(value: object, path: tuple[str | int, ...] = ()) -> int:
-    """Parse a size (`1g`, `512m`, `64M`, 1024) into bytes with binary multipliers, as go-units RAMInBytes."""
+    """Parse a size (`1g`, `512m`, `64 MiB`, 1024) into bytes with binary multipliers, as go-units RAMInBytes."""
     if isinstance(value, bool):
         raise ConfigError(f"invalid size: '{value}'", path=path)
     if isinstance(value, int):
@@ -99,14 +109,28 @@ def parse_bytes(value: object, path: tuple[str | int, ...] = ()) -> int:
     if isinstance(value, float):
         return int(value)
     text = str(value)
-    match = _BYTES.match(text)
-    if not match:
+    sep = max(text.rfind(ch) for ch in "0123456789. ")
+    if sep == -1:
         raise ConfigError(f"invalid size: '{text}'", path=path)
-    try:
-        number = float(match.group(1))
-    except ValueError:
-        raise ConfigError(f"invalid size: '{text}'", path=path) from None
-    return int(number * _BYTE_UNITS[(match.group(2) or "").lower()])
+    number, suffix = (text[: sep + 1], text[sep + 1 :]) if text[sep] != " " else (text[:sep], text[sep + 1 :])
+    if not _FLOAT.match(number):
+        raise ConfigError(f'strconv.ParseFloat: parsing "{number}": invalid syntax', path=path)
+    size = float(number)
+    if size < 0:
+        raise ConfigError(f"invalid size: '{text}'", path=path)
+    if not suffix:
+        return int(size)
+    if len(suffix) > 3:
+        raise ConfigError(f"invalid suffix: '{suffix}'", path=path)
+    suffix = suffix.lower()
+    if suffix[0] == "b":
+        if len(suffix) > 1:
+            raise ConfigError(f"invalid suffix: '{suffix}'", path=path)
+        return int(size)
+    multiplier = _SIZE_MULTIPLIERS.get(suffix[0])
+    if multiplier is None or (len(suffix) == 2 and suffix[1] != "b") or (len(suffix) == 3 and suffix[1:] != "ib"):
+        raise ConfigError(f"invalid suffix: '{suffix}'", path=path)
+    return int(size * multiplier)
 
 
 def format_go_float(value: float) -> str:

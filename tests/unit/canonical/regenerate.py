@@ -1,8 +1,9 @@
 """Regenerate expected.json for every golden case with the reference binary (docker-compose v2.40.3).
 
 Run from anywhere: `.venv/bin/python tests/unit/canonical/regenerate.py [case ...]`.
-Each case directory holds compose.yaml; the binary runs in that directory with a clean environment and
-project name `test`, and the absolute case directory in its output is replaced by `/PROJECT`.
+Each case directory holds compose.yaml (and optionally flags.txt: extra `config` flags such as
+`--no-path-resolution`); the binary runs in that directory with a clean environment and
+project name `test`, every profile enabled, and the absolute case directory in its output is replaced by `/PROJECT`.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ PLACEHOLDER = "/PROJECT"
 def regenerate(case: Path) -> None:
     """Write case/expected.json, or case/expected_error.txt when the binary rejects the file."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/home/user", "B": "bb"}
+    flags_file = case / "flags.txt"
+    flags = flags_file.read_text().split() if flags_file.exists() else []
     proc = subprocess.run(
-        ["docker-compose", "-p", "test", "-f", "compose.yaml", "config", "--format", "json"],
+        ["docker-compose", "-p", "test", "-f", "compose.yaml", "--profile", "*", "config", "--format", "json", *flags],
         cwd=case, env=env, capture_output=True, text=True,
     )
     for stale in ("expected.json", "expected_error.txt"):
