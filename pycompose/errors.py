@@ -86,7 +86,14 @@ class ConfigError(ComposeError):
 
 
 class InterpolationError(ConfigError):
-    """A `${...}` expression is malformed, or a required variable (`${X:?msg}`) is missing."""
+    """A `${...}` expression is malformed, or a required variable (`${X:?msg}`) is missing.
+
+    Its message already names the key path in v2's words, so the path is not repeated in front of it.
+    """
+
+    def __str__(self) -> str:
+        located = ConfigError(self.message, file=self.file, line=self.line, column=self.column)
+        return str(located)
 
 
 class UsageError(ComposeError):

@@ -74,7 +74,7 @@ def load_project(options: ProjectOptions) -> LoadedProject:
     env_files, explicit_env_files = discovery.select_env_files(
         options.env_files, environ=environ, working_directory=cwd, project_directory=files.project_directory
     )
-    environment = _interpolation_environment(env_files, environ, must_exist=explicit_env_files)
+    environment = _interpolation_environment(env_files, environ, must_exist=explicit_env_files, warn=state.warn)
 
     try:
         merged = _load_merged(files.paths, files.project_directory, environment, options, state)
@@ -122,7 +122,7 @@ def _apply_cwd_dotenv(environ: dict[str, str], cwd: str, options: ProjectOptions
 
 
 def _interpolation_environment(
-    env_files: tuple[str, ...], environ: Mapping[str, str], *, must_exist: bool
+    env_files: tuple[str, ...], environ: Mapping[str, str], *, must_exist: bool, warn=None
 ) -> dict[str, str]:
     """Values of the env files (later files win), overridden by the OS environment."""
     from pycompose.loader import dotenv
@@ -137,7 +137,7 @@ def _interpolation_environment(
         def lookup(key: str, _values: dict[str, str] = values) -> str | None:
             return environ.get(key, _values.get(key))
 
-        values.update(dotenv.read_dotenv(path, lookup=lookup))
+        values.update(dotenv.read_dotenv(path, lookup=lookup, warn=warn))
     return {**values, **environ}
 
 
@@ -202,7 +202,7 @@ def _prepare_document(
     try:
         if options.interpolate:
             data = interpolate.interpolate(data, environment, warn=state.warn)
-            data = interpolate.cast_types(data)
+            data = interpolate.cast_types(data, warn=state.warn)
         if "version" in data:
             state.warn(f"{display}: the attribute `version` is obsolete, it will be ignored, "
                        "please remove it to avoid potential confusion")
@@ -277,7 +277,9 @@ def _load_included(spec: Any, options: ProjectOptions, state: _LoadState, chain:
     if not env_files:
         default = os.path.join(spec.project_directory, ".env")
         env_files = (default,) if os.path.isfile(default) else ()
-    environment = _interpolation_environment(env_files, options.environ, must_exist=bool(spec.env_files))
+    environment = _interpolation_environment(
+        env_files, options.environ, must_exist=bool(spec.env_files), warn=state.warn
+    )
     merged = _load_merged(spec.paths, spec.project_directory, environment, options, state, chain)
     return include.absolute_paths(merged, spec.project_directory)
 
@@ -293,7 +295,7 @@ def _canonical(
     from pycompose.loader import canonical, dotenv
 
     def read_env_file(path: str) -> dict[str, str]:
-        return dotenv.read_dotenv(path, lookup=environment.get)
+        return dotenv.read_dotenv(path, lookup=environment.get, warn=state.warn)
 
     context = canonical.CanonicalContext(
         project_name=name,

@@ -1,14 +1,20 @@
 """Reading compose YAML the way Compose v2 (Go yaml.v3) reads it, keeping where every key was written.
 
 PyYAML resolves scalars by YAML 1.1 (`yes`/`on` are booleans, `1e3` is a string, duplicate keys are silently
-accepted). v2 does not, so this module lets libyaml (when present) parse and compose the node tree with no implicit
-resolvers at all, and then builds the data itself:
+accepted). v2 does not, so this module lets libyaml (when present, else PyYAML's Python parser) parse and compose
+the node tree, with a resolver that only marks plain scalars as plain, and then builds the data itself:
 
 - plain scalars resolve as yaml.v3 does: `true/True/TRUE`, `false/…` are booleans (`yes`, `on`, `y` stay strings);
   `~`, `null`, `Null`, `NULL` and empty are null; integers as Go's `strconv.ParseInt(s, 0, 64)` after dropping `_`
   (`0x1F`, `0o17`, `0b101`, and the leading-zero octal `0755` → 493); too large for int64 → float; floats `1e3`, `.5`,
-  `.inf`, `.nan`; anything else (timestamps included) stays a string;
-- a key defined twice in one mapping is an error, as in v2 (`mapping key "image" already defined at line 3`);
+  `.inf`, `.nan`; timestamps (`2001-12-14`, `2001-12-14T21:59:43.1-05:00`, `2001-12-14 21:59:43`) become
+  `Timestamp`, a `str` of the text as written whose `rfc3339` is Go's rendering (`2001-12-14T00:00:00Z`), because
+  v2 turns them into Go `time.Time` values: printed that way in `x-` extensions, refused by schema validation
+  elsewhere (`services.s.environment.A invalid jsonType time.Time`); anything else stays a string;
+- explicit tags: `!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, `!!binary` (base64 decoded to text),
+  `!!timestamp`; any other tag (`!custom`) is ignored: a scalar stays the string written, a collection is kept;
+- a key written twice in one mapping (compared as written, so `1` and `"1"` clash, and so do two `<<`) is an error,
+  as in v2 (`mapping key "image" already defined at line 3`);
 - `<<` merge keys (one mapping or a list of them; keys written locally win), anchors and aliases;
 - `!reset` and `!override` become `tags.Reset` / `tags.Override`;
 - every mapping key and sequence item gets a `Mark` (file, line, column; 1-based) under its key path.
@@ -16,6 +22,8 @@ resolvers at all, and then builds the data itself:
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
 from dataclasses import dataclass
@@ -39,7 +47,7 @@ _SPECIAL_FLOATS = {
 }
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _INT_START = set("0123456789+-")
-_MAX_NODES = 2_000_000  # guards against alias bombs ("billion laughs")
+_MAX_EXPANDED = 1_000_000  # nodes a document may expand to through aliases
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -48,6 +56,33 @@ _INT = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
+_BINARY = "tag:yaml.org,2002:binary"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_PLAIN = "tag:pycompose,2026:plain"  # what our resolver gives every plain (unquoted, untagged) scalar
+_TIMESTAMP_TEXT = re.compile(
+    r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+    r"(?:(?:([Tt])([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2}))"
+    r"|(?: ([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.([0-9]+))?))?"
+)
+
+
+class Timestamp(str):
+    """A scalar v2 reads as a Go `time.Time`: the text as written, plus `rfc3339`, Go's rendering of the time.
+
+    v2 prints `rfc3339` (unquoted in YAML) where the value survives (`x-` extensions) and refuses it in schema
+    validation where a string is expected (`services.s.environment.A invalid jsonType time.Time`). Stages that
+    do not know this class see the text as written.
+    """
+
+    rfc3339: str
+
+    def __new__(cls, text: str, rfc3339: str) -> Timestamp:
+        made = super().__new__(cls, text)
+        made.rfc3339 = rfc3339
+        return made
+
+    def __reduce__(self) -> tuple:
+        return (Timestamp, (str(self), self.rfc3339))
 
 
 @dataclass(frozen=True)
@@ -73,9 +108,15 @@ def _composer_class() -> type:
     base = base or yaml.SafeLoader
 
     class Composer(base):  # type: ignore[misc, valid-type]  # base is chosen at run time
-        """Composes nodes only; every plain scalar stays untyped (tag str) for our resolver."""
+        """Composes nodes only; every plain scalar is tagged `_PLAIN`, resolved later by `resolve_plain_scalar`."""
 
         yaml_implicit_resolvers: dict = {}
+
+        def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+            """Tag of an untagged node: plain scalars are marked for `resolve_plain_scalar`, quoted ones are str."""
+            if kind is yaml.ScalarNode:
+                return _PLAIN if implicit[0] else _STR
+            return _SEQ if kind is yaml.SequenceNode else _MAP
 
     return Composer
 
@@ -86,30 +127,95 @@ _Composer = _composer_class()
 def load_documents(text: str, file: str) -> list[YamlDocument]:
     """Parse every document of `text` (named `file` in errors) as v2 would.
 
+    No document (empty text, only comments) gives `[]`; an empty document (`---` alone) gives one whose data is
+    None. v2 calls the first "empty compose file" and the second "top-level object must be a mapping".
+
     Raises:
-        ConfigError: a YAML syntax error, a duplicate key, an unknown tag; with file, line and column.
+        ConfigError: a YAML syntax error, a duplicate key, an undefined alias, a bad explicit tag (`!!int x`),
+            excessive aliasing; with file, line and column where known.
     """
     try:
         nodes = list(yaml.compose_all(text, Loader=_Composer))
+    except yaml.composer.ComposerError as error:
+        raise _composer_error(error, file, text) from None
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, file) from None
+    except yaml.reader.ReaderError as error:  # libyaml refuses control characters, as yaml.v3 does
+        before = text[: error.position]
+        raise ConfigError(
+            "yaml: control characters are not allowed",
+            file=file,
+            line=before.count("\n") + 1,
+            column=len(before) - (before.rfind("\n") + 1) + 1,
+        ) from None
     except yaml.YAMLError as error:
-        raise ConfigError(f"invalid YAML: {error}", file=file) from None
+        raise ConfigError(f"yaml: {getattr(error, 'problem', None) or error}", file=file) from None
+    except RecursionError:  # PyYAML's Python parser, without libyaml's depth limit
+        raise ConfigError("yaml: exceeded maximum nesting depth", file=file) from None
     except (ValueError, UnicodeError) as error:  # e.g. control characters libyaml refuses
-        raise ConfigError(f"invalid YAML: {error}", file=file) from None
+        raise ConfigError(f"yaml: {error}", file=file) from None
     documents = []
     for node in nodes:
+        if node is not None and "*" in text:  # no `*`, no alias
+            _refuse_alias_bombs(node, file)
         builder = _Builder(file)
-        data = builder.build(node, ()) if node is not None else None
+        try:
+            data = builder.build(node, ()) if node is not None else None
+        except RecursionError:
+            raise ConfigError("yaml: exceeded maximum nesting depth", file=file) from None
         documents.append(YamlDocument(data=data, marks=builder.marks, file=file))
     return documents
 
 
+def _refuse_alias_bombs(root: yaml.Node, file: str) -> None:
+    """Refuse a document whose aliases expand to more than `_MAX_EXPANDED` nodes ("billion laughs").
+
+    Sizes are computed once per distinct node, so this costs as much as the document as written.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                total += size(key) + size(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for child in node.value:
+                total += size(child)
+        sizes[id(node)] = total
+        return total
+
+    if size(root) > _MAX_EXPANDED and size(root) > 2 * len(sizes):
+        raise ConfigError("yaml: document contains excessive aliasing", file=file)
+
+
+def _composer_error(error: yaml.MarkedYAMLError, file: str, text: str) -> ConfigError:
+    """Undefined aliases in v2's words (`yaml: unknown anchor 'nope' referenced`)."""
+    problem = error.problem or ""
+    mark = error.problem_mark
+    if problem.startswith("found undefined alias"):
+        name = problem[len("found undefined alias"):].strip(" '\"")
+        if not name and mark is not None:  # libyaml does not name it; read it where the mark points
+            lines = text.splitlines()
+            written = lines[mark.line][mark.column:] if mark.line < len(lines) else ""
+            found = re.match(r"\*([^\s,\[\]{}]+)", written)
+            name = found.group(1) if found else ""
+        return ConfigError(
+            f"yaml: unknown anchor '{name}' referenced",
+            file=file,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        )
+    return _syntax_error(error, file)
+
+
 def _syntax_error(error: yaml.MarkedYAMLError, file: str) -> ConfigError:
+    """libyaml's problem text, which is also yaml.v3's (`yaml: did not find expected key`), at the exact place."""
     mark = error.problem_mark or error.context_mark
     problem = error.problem or "invalid YAML"
-    if error.context and error.context not in problem:
-        problem = f"{problem} ({error.context})"
     return ConfigError(
         f"yaml: {problem}",
         file=file,
@@ -134,11 +240,44 @@ def resolve_plain_scalar(value: str) -> Any:
         if number is not None:
             return number
         if _FLOAT.match(value.replace("_", "")):
-            try:
-                return float(value.replace("_", ""))
-            except ValueError:
-                return value
+            number = float(value.replace("_", ""))
+            return value if math.isinf(number) else number  # out of float64 range: yaml.v3 keeps the text
+        timestamp = parse_timestamp(value)
+        if timestamp is not None:
+            return timestamp
     return value
+
+
+def parse_timestamp(value: str) -> Timestamp | None:
+    """yaml.v3's timestamp forms (`2006-1-2`, `2006-1-2T15:4:5.999999999Z07:00`, `… t …`, `2006-1-2 15:4:5.9`)."""
+    match = _TIMESTAMP_TEXT.fullmatch(value)
+    if match is None:
+        return None
+    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    if match.group(4):
+        clock, fraction, zone = match.group(5, 6, 7), match.group(8), match.group(9)
+    elif match.group(10):
+        clock, fraction, zone = match.group(10, 11, 12), match.group(13), "Z"
+    else:
+        clock, fraction, zone = ("0", "0", "0"), None, "Z"
+    hour, minute, second = (int(part) for part in clock)
+    if not (1 <= month <= 12 and 1 <= day <= _days_in_month(year, month)):
+        return None
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    if zone != "Z" and (int(zone[1:3]) > 23 or int(zone[4:6]) > 59):
+        return None
+    text = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+    nanos = (fraction or "")[:9].ljust(9, "0").rstrip("0")
+    if nanos:
+        text += "." + nanos
+    return Timestamp(value, text + zone)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def _parse_go_int(text: str) -> int | float | None:
@@ -178,16 +317,18 @@ class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.marks: dict[KeyPath, Mark] = {}
-        self.count = 0
 
     def mark(self, node: yaml.Node) -> Mark:
-        return Mark(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+        # the frozen dataclass's __init__ costs a third of loading a big file; filling __dict__ is equivalent
+        start = node.start_mark
+        made = object.__new__(Mark)
+        made.__dict__.update(file=self.file, line=start.line + 1, column=start.column + 1)
+        return made
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
-        self.count += 1
-        if self.count > _MAX_NODES:
-            raise ConfigError("document is too large (too many aliased nodes)", file=self.file)
         tag = node.tag
+        if tag == _PLAIN:  # by far the most common node
+            return resolve_plain_scalar(node.value)
         if tag == "!reset":
             return Reset(self._untagged(node, path))
         if tag == "!override":
@@ -203,7 +344,7 @@ class _Builder:
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.item(child, (*path, index)) for index, child in enumerate(node.value)]
-        return None if node.value == "" and not node.style else self.scalar(node, tag=_STR)
+        return None if node.value == "" and not node.style else self.scalar(node, tag=_PLAIN if not node.style else _STR)
 
     def item(self, node: yaml.Node, path: KeyPath) -> Any:
         self.marks.setdefault(path, self.mark(node))
@@ -212,28 +353,42 @@ class _Builder:
     def scalar(self, node: yaml.ScalarNode, tag: str | None = None) -> Any:
         tag = tag or node.tag
         value = node.value
+        if tag == _PLAIN:
+            return resolve_plain_scalar(value)
         if tag == _STR:
-            return resolve_plain_scalar(value) if not node.style else value
+            return value
         if tag == _INT:
-            number = _parse_go_int(value.replace("_", ""))
-            if number is None:
-                raise self.error(node, f"cannot decode {value!r} as an integer")
-            return number
+            resolved = resolve_plain_scalar(value)
+            if isinstance(resolved, int) and not isinstance(resolved, bool):
+                return resolved
+            raise self.cannot_decode(node, "!!int")
         if tag == _FLOAT_TAG:
             resolved = resolve_plain_scalar(value)
             if isinstance(resolved, (int, float)) and not isinstance(resolved, bool):
                 return float(resolved)
-            raise self.error(node, f"cannot decode {value!r} as a float")
+            raise self.cannot_decode(node, "!!float")
         if tag == _BOOL:
             resolved = resolve_plain_scalar(value)
             if isinstance(resolved, bool):
                 return resolved
-            raise self.error(node, f"cannot decode {value!r} as a boolean")
+            raise self.cannot_decode(node, "!!bool")
         if tag == _NULL:
             return None
-        if tag.startswith("tag:yaml.org,2002:"):
-            return value  # binary, timestamp…: kept as written
-        raise self.error(node, f"unknown tag {tag}")
+        if tag == _BINARY:
+            try:
+                decoded = base64.b64decode("".join(value.split()), validate=True)
+            except (binascii.Error, ValueError):
+                raise self.error(node, "yaml: !!binary value contains invalid base64 data") from None
+            return decoded.decode("utf-8", errors="replace")  # Go prints invalid UTF-8 as U+FFFD
+        if tag == _TIMESTAMP:
+            timestamp = parse_timestamp(value)
+            if timestamp is None:
+                raise self.cannot_decode(node, "!!timestamp")
+            return timestamp
+        return value  # any other tag (`!custom`, `!!map` on a scalar): v2 keeps the text
+
+    def cannot_decode(self, node: yaml.ScalarNode, tag: str) -> ConfigError:
+        return self.error(node, f"yaml: cannot decode !!str `{node.value}` as a {tag}")
 
     def error(self, node: yaml.Node, message: str) -> ConfigError:
         mark = self.mark(node)
@@ -241,20 +396,13 @@ class _Builder:
 
     def mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict:
         result: dict = {}
-        defined_at: dict[Any, int] = {}
+        defined_at: dict[str, int] = {}
         merged: list[tuple[dict, dict[Any, Mark]]] = []
         for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<" and not key_node.style:
-                merged.extend(self.merge_sources(value_node, path))
-                continue
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self.error(key_node, "invalid map key: a key must be a scalar")
-            key = self.scalar(key_node)
+                raise self.error(key_node, f"yaml: invalid map key: {_go_repr(self.build(key_node, ()))}")
             key_mark = self.mark(key_node)
-            try:
-                previous = defined_at.get(key)
-            except TypeError:
-                raise self.error(key_node, "invalid map key") from None
+            previous = defined_at.get(key_node.value)  # yaml.v3 compares keys as written
             if previous is not None:
                 raise ConfigError(
                     f'mapping key "{key_node.value}" already defined at line {previous}',
@@ -262,7 +410,11 @@ class _Builder:
                     line=key_mark.line,
                     column=key_mark.column,
                 )
-            defined_at[key] = key_mark.line
+            defined_at[key_node.value] = key_mark.line
+            if key_node.value == "<<" and key_node.tag == _PLAIN:
+                merged.extend(self.merge_sources(value_node, path))
+                continue
+            key = self.scalar(key_node)
             child_path = (*path, key)
             self.marks[child_path] = key_mark
             result[key] = self.build(value_node, child_path)
@@ -282,17 +434,32 @@ class _Builder:
         elif isinstance(value_node, yaml.SequenceNode):
             nodes = list(value_node.value)
         else:
-            raise self.error(value_node, "map merge requires map or sequence of maps as the value")
+            raise self.error(value_node, "yaml: map merge requires map or sequence of maps as the value")
         sources = []
         for source_node in nodes:
             if not isinstance(source_node, yaml.MappingNode):
-                raise self.error(source_node, "map merge requires map or sequence of maps as the value")
+                raise self.error(source_node, "yaml: map merge requires map or sequence of maps as the value")
             sub = _Builder(self.file)
-            sub.count = self.count
             data = sub.mapping(source_node, ())
-            self.count = sub.count
             key_marks = {key[0]: mark for key, mark in sub.marks.items() if len(key) == 1}
             for sub_path, mark in sub.marks.items():
                 self.marks.setdefault((*path, *sub_path), mark)
             sources.append((data, key_marks))
         return sources
+
+
+def _go_repr(value: Any) -> str:
+    """Go's `%#v` of a decoded YAML value, as v2 shows an invalid (collection) map key."""
+    if isinstance(value, dict):
+        items = ", ".join(f"{_go_repr(key)}:{_go_repr(item)}" for key, item in value.items())
+        return f"map[string]interface {{}}{{{items}}}"
+    if isinstance(value, list):
+        return f"[]interface {{}}{{{', '.join(_go_repr(item) for item in value)}}}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "interface {}(nil)"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
+
