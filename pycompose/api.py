@@ -8,23 +8,24 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Mapping, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
 
-from pycompose.errors import UsageError
+from pycompose.errors import OperationFailed, UsageError
 from pycompose.events import EventSink, PlainSink
 from pycompose.loader.options import LoadedProject, ProjectOptions
 from pycompose.planner.options import DownPlanOptions, RecreatePolicy, UpPlanOptions
 
 if TYPE_CHECKING:
     from pycompose.engine.base import Engine
-    from pycompose.model import Project
+    from pycompose.model import Project as ModelProject
     from pycompose.observed import ObservedContainer, ObservedState
 
 ProjectSource = Union[ProjectOptions, LoadedProject]
 
 __all__ = [
-    "DownOptions", "RunOptions", "UpOptions", "attach", "down", "kill", "ps", "restart", "rm", "service_names",
-    "start", "stop", "up",
+    "ContainerRecord", "DownOptions", "ExecOptions", "Project", "PublishedPort", "RunOptions", "UpOptions", "attach",
+    "down", "exec_command", "kill", "logs", "port", "ps", "restart", "rm", "service_names", "start", "stop", "up",
+    "wait", "wait_healthy",
 ]
 
 
@@ -75,14 +76,14 @@ def _loaded(source: ProjectSource) -> LoadedProject:
     return load_project(source)
 
 
-def _project(source: ProjectSource, scale: Mapping[str, int] | None = None) -> tuple[Project, Mapping[str, str]]:
+def _project(source: ProjectSource, scale: Mapping[str, int] | None = None) -> tuple[ModelProject, Mapping[str, str]]:
     from pycompose.bind import bind_project
 
     loaded = _loaded(source)
     return bind_project(loaded, scale=scale), loaded.environment
 
 
-def _project_or_labels(source: ProjectSource, engine: Engine) -> tuple[Project, Mapping[str, str]]:
+def _project_or_labels(source: ProjectSource, engine: Engine) -> tuple[ModelProject, Mapping[str, str]]:
     """The loaded project; with `-p NAME` and no compose file, the project its containers' labels describe."""
     from pycompose.errors import ConfigError
 
@@ -113,7 +114,7 @@ def _parallel(run: RunOptions, environment: Mapping[str, str]) -> int | None:
     return int(value) if value and value.lstrip("-").isdigit() else None
 
 
-def _observe(engine: Engine, project: Project) -> ObservedState:
+def _observe(engine: Engine, project: ModelProject) -> ObservedState:
     return engine.observe(
         project.name,
         networks=tuple(n.name for n in project.networks),
@@ -122,13 +123,13 @@ def _observe(engine: Engine, project: Project) -> ObservedState:
     )
 
 
-def _check_services(project: Project, services: tuple[str, ...]) -> None:
+def _check_services(project: ModelProject, services: tuple[str, ...]) -> None:
     for name in services:
         if name not in project.service_names() and name not in project.disabled_services:
             raise UsageError(f"no such service: {name}")
 
 
-def _run_plan(plan, project: Project, observed, engine: Engine, sink: EventSink, run: RunOptions,
+def _run_plan(plan, project: ModelProject, observed, engine: Engine, sink: EventSink, run: RunOptions,
               environment: Mapping[str, str], wait_timeout: float | None = None) -> None:
     from pycompose.executor import ExecutionContext, execute
 
@@ -173,14 +174,14 @@ def up(
         _converge(project, environment, graph, engine, options, run, sink)
 
 
-def _locked(engine: Engine, project: Project):
+def _locked(engine: Engine, project: ModelProject):
     """Serialise commands that converge the same project (see engine/lock.py)."""
     from pycompose.engine.lock import project_lock
 
     return project_lock(getattr(engine, "host", repr(engine)), project.name)
 
 
-def _converge(project: Project, environment: Mapping[str, str], graph, engine: Engine, options: UpOptions,
+def _converge(project: ModelProject, environment: Mapping[str, str], graph, engine: Engine, options: UpOptions,
               run: RunOptions, sink: EventSink) -> None:
     from pycompose.planner.up import plan_up
 
@@ -208,7 +209,7 @@ def _truthy(value: str | None) -> bool:
     return (value or "").lower() in ("1", "true", "yes")
 
 
-def _report_unchanged(plan, project: Project, observed, sink: EventSink, options: UpOptions) -> None:
+def _report_unchanged(plan, project: ModelProject, observed, sink: EventSink, options: UpOptions) -> None:
     """v2 reports containers left as they are as `Running` (so a no-op `up` says so)."""
     from pycompose.events import Event
 
@@ -219,7 +220,7 @@ def _report_unchanged(plan, project: Project, observed, sink: EventSink, options
             sink.emit(Event("Container", container.name, "Running"))
 
 
-def _ensure_images(project: Project, engine: Engine, pull: str, sink: EventSink, run: RunOptions) -> None:
+def _ensure_images(project: ModelProject, engine: Engine, pull: str, sink: EventSink, run: RunOptions) -> None:
     """Pull the images the policy asks for (`missing` by default); there is no builder yet."""
     from pycompose.errors import NotFound
     from pycompose.events import Event
@@ -433,7 +434,7 @@ def attach(
     return result
 
 
-def _log_prefix(project: Project, container: ObservedContainer) -> str:
+def _log_prefix(project: ModelProject, container: ObservedContainer) -> str:
     """v2 prefixes log lines with `service-n`, or the container_name when one is set."""
     service = project.service(container.service) if container.service in project.service_names() else None
     if service is not None and service.container_name:
@@ -445,3 +446,590 @@ def service_names(source: ProjectSource) -> tuple[str, ...]:
     """The services the compose file declares (enabled or disabled by profiles)."""
     project, _ = _project(source)
     return project.service_names() + project.disabled_services
+
+
+# containers of a running project: records, port, exec, logs, wait -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedPort:
+    """One port a container publishes (v2 `ps --format json` `Publishers` item)."""
+
+    url: str
+    """The host address the engine listens on (`0.0.0.0`, `::`); empty when the port is only exposed."""
+    target_port: int
+    published_port: int
+    """0 when the port is exposed but not published."""
+    protocol: str = "tcp"
+
+
+@dataclass(frozen=True)
+class ContainerRecord:
+    """A service container as `ps` reports it."""
+
+    id: str
+    name: str
+    service: str
+    number: int
+    state: str
+    """created, running, paused, restarting, removing, exited or dead."""
+    health: str | None
+    """starting, healthy, unhealthy, or None without a healthcheck."""
+    exit_code: int
+    status: str
+    image: str
+    publishers: tuple[PublishedPort, ...] = ()
+
+    @property
+    def running(self) -> bool:
+        return self.state in ("running", "restarting")
+
+    @classmethod
+    def from_observed(cls, container: ObservedContainer) -> ContainerRecord:
+        publishers = tuple(
+            PublishedPort(url=str(p.get("IP") or ""), target_port=int(p.get("PrivatePort") or 0),  # type: ignore[call-overload] # engine JSON
+                          published_port=int(p.get("PublicPort") or 0),  # type: ignore[call-overload] # engine JSON
+                          protocol=str(p.get("Type") or "tcp"))
+            for p in container.ports
+        )
+        return cls(id=container.id, name=container.name, service=container.service, number=container.number,
+                   state=container.state, health=container.health, exit_code=container.exit_code,
+                   status=container.status, image=container.image, publishers=publishers)
+
+
+def _service_container(source: ProjectSource, service: str, index: int | None, engine: Engine) -> ObservedContainer:
+    """The running container `index` (1-based; None: the first) of a service (v2 `getSpecifiedContainer`)."""
+    project, _ = _project_or_labels(source, engine)
+    _check_services(project, (service,))
+    running = engine.observe(project.name, all_containers=False).containers_of(service)
+    if not running:
+        raise OperationFailed(f'service "{service}" is not running')
+    if index is None:
+        return running[0]
+    for container in running:
+        if container.number == index:
+            return container
+    raise OperationFailed(f'service "{service}" is not running container #{index}')
+
+
+def port(source: ProjectSource, service: str, private_port: int, *, protocol: str = "tcp", index: int | None = None,
+         engine: Engine | None = None) -> tuple[str, int]:
+    """The host address and port a service container publishes `private_port/protocol` on (v2 `port`).
+
+    Returns `("0.0.0.0", 32768)`; `("", 0)` when the port is exposed but not published (v2 prints `:0`).
+
+    Raises:
+        OperationFailed: the service has no running container (number `index`), or no such port.
+    """
+    container = _service_container(source, service, index, _engine(engine))
+    for item in container.ports:
+        if item.get("PrivatePort") == private_port and item.get("Type", "tcp") == protocol:
+            return str(item.get("IP") or ""), int(item.get("PublicPort") or 0)  # type: ignore[call-overload] # engine JSON
+    known = ", ".join(f"{p.get('PublicPort') or 0}/{p.get('Type', 'tcp')}" for p in container.ports)
+    raise OperationFailed(f"no port {private_port}/{protocol} for container {container.name}: {known}")
+
+
+@dataclass(frozen=True)
+class ExecOptions:
+    """`exec`: how to run a command in a running service container."""
+
+    env: Mapping[str, str] = field(default_factory=dict)
+    workdir: str | None = None
+    user: str | None = None
+    privileged: bool = False
+    index: int | None = None
+    """Container number (`--index`); None: the first running one."""
+    tty: bool = False
+    """Allocate a pseudo-TTY (the CLI does when stdin is a terminal and `-T` is not given)."""
+    detach: bool = False
+    """Start the command and return at once (exit code 0)."""
+
+
+def exec_command(
+    source: ProjectSource,
+    service: str,
+    command: list[str] | tuple[str, ...],
+    options: ExecOptions = ExecOptions(),
+    *,
+    stdin: Any = None,
+    stdout: Any = None,
+    stderr: Any = None,
+    engine: Engine | None = None,
+) -> int:
+    """Run `command` in a running service container (v2 `exec`); returns the command's exit code.
+
+    `stdin` (a binary file, or None for no input) is sent to the command; output goes to the binary streams
+    `stdout` / `stderr` (None: discarded). With `options.tty` stdin is expected to be a terminal: it is put in raw
+    mode while the command runs, and the output is one stream (stdout).
+
+    Raises:
+        OperationFailed: the service has no running container. EngineError: the engine refused the exec.
+    """
+    engine = _engine(engine)
+    container = _service_container(source, service, options.index, engine)
+    return _exec_run(engine, container.id, list(command), options, stdin=stdin, stdout=stdout, stderr=stderr)
+
+
+def logs(source: ProjectSource, services: Sequence[str] = (), *, tail: int | None = None, timestamps: bool = False,
+         prefix: bool = True, engine: Engine | None = None) -> str:
+    """The logs the services' containers wrote so far (v2 `logs --no-color`, not following), as text.
+
+    Containers come one after the other by service and number (not interleaved by time); with `prefix` each line
+    starts `web-1  | ` as in v2.
+    """
+    engine = _engine(engine)
+    project, _ = _project_or_labels(source, engine)
+    _check_services(project, tuple(services))
+    containers = [c for c in engine.observe(project.name, all_containers=True).containers
+                  if not services or c.service in services]
+    containers.sort(key=lambda c: (c.service, c.number, c.name))
+    prefixes = {c.id: _log_prefix(project, c) for c in containers}
+    width = max((len(p) for p in prefixes.values()), default=0)
+    out: list[str] = []
+    for container in containers:
+        text = _container_logs(engine, container.id, tail=tail, timestamps=timestamps).decode("utf-8", "replace")
+        for line in text.splitlines():
+            out.append(f"{prefixes[container.id].ljust(width)}  | {line}\n" if prefix else line + "\n")
+    return "".join(out)
+
+
+def wait(source: ProjectSource, services: Sequence[str], *, down_project: bool = False,
+         on_exit: Callable[[ObservedContainer, int], None] | None = None,
+         engine: Engine | None = None, sink: EventSink | None = None) -> int:
+    """Block until every container of `services` has stopped (v2 `wait`); the exit code of the last to stop.
+
+    Containers that have already exited count too (their code is returned at once; v2 only waits for running
+    ones). `on_exit` hears of each container as it stops. With `down_project` the wait ends at the first
+    container to stop and the whole project is taken down (orphans too); its exit code is returned.
+
+    Raises:
+        OperationFailed: the services have no containers.
+    """
+    import queue
+    import threading
+
+    engine = _engine(engine)
+    project, _ = _project_or_labels(source, engine)
+    _check_services(project, tuple(services))
+    containers = [c for c in engine.observe(project.name, all_containers=True).containers
+                  if not services or c.service in services]
+    if not containers:
+        raise OperationFailed(f'no containers for project "{project.name}"')
+    results: queue.Queue = queue.Queue()
+
+    def follow(container: ObservedContainer) -> None:
+        try:
+            results.put((container, engine.wait_container(container.id), None))
+        except BaseException as error:  # noqa: BLE001 - re-raised in the calling thread
+            results.put((container, None, error))
+
+    for container in containers:
+        threading.Thread(target=follow, args=(container,), daemon=True).start()
+    code = 0
+    for _ in range(1 if down_project else len(containers)):
+        while True:
+            try:  # short timeouts keep Ctrl-C working
+                container, code, error = results.get(timeout=0.2)
+                break
+            except queue.Empty:
+                continue
+        if error is not None:
+            raise error
+        if on_exit is not None:
+            on_exit(container, code)
+    if down_project:
+        down(source, DownOptions(remove_orphans=True), engine=engine, sink=sink)
+    return code
+
+
+def wait_healthy(source: ProjectSource, services: Sequence[str] = (), timeout: float = 60.0, *,
+                 interval: float = 0.5, engine: Engine | None = None) -> list[ContainerRecord]:
+    """Wait until the services' containers are running (healthy when they have a healthcheck).
+
+    A container that exited with code 0 counts as done (a one-shot); returns the containers as last seen.
+
+    Raises:
+        OperationFailed: a container is unhealthy or exited non-zero, or `timeout` seconds passed.
+    """
+    import time
+
+    engine = _engine(engine)
+    project, _ = _project_or_labels(source, engine)
+    _check_services(project, tuple(services))
+    wanted = tuple(services) or project.service_names()
+    deadline = time.monotonic() + timeout
+    while True:
+        observed = engine.observe(project.name, all_containers=True)
+        containers = [c for c in observed.containers if c.service in wanted]
+        missing = [s for s in wanted if not observed.containers_of(s)]
+        pending = False
+        for container in containers:
+            if container.state == "exited" or container.state == "dead":
+                if container.exit_code != 0:
+                    raise OperationFailed(f"container {container.name} exited ({container.exit_code})")
+            elif container.health == "unhealthy":
+                raise OperationFailed(f"container {container.name} is unhealthy")
+            elif not container.running or container.health == "starting":
+                pending = True
+        if not pending and not missing:
+            return [ContainerRecord.from_observed(c) for c in sorted(containers, key=lambda c: c.name)]
+        if time.monotonic() >= deadline:
+            raise OperationFailed(f"application not healthy after {timeout:g}s")
+        time.sleep(interval)
+
+
+# Engine calls the Engine port does not have yet (exec; logs when the engine has no `stream_logs`). They use the DockerEngine's
+# client and error mapping, and move into engine/dockerpy.py once its owner adds them there.
+
+
+def _docker_api(engine: Engine) -> tuple[Any, Callable[..., Any]]:
+    client = getattr(engine, "_api", None)
+    errors = getattr(engine, "_errors", None)
+    if client is None or errors is None:
+        from pycompose.errors import EngineError
+
+        raise EngineError(f"{type(engine).__name__} cannot run commands in containers or read their logs")
+    return client(), errors
+
+
+def _container_logs(engine: Engine, container_id: str, *, tail: int | None, timestamps: bool) -> bytes:
+    stream_logs = getattr(engine, "stream_logs", None)
+    if stream_logs is not None:
+        chunks = stream_logs(container_id, follow=False, tail="all" if tail is None else str(tail),
+                             timestamps=timestamps)
+        return b"".join(chunk for _, chunk in chunks)
+    client, errors = _docker_api(engine)
+    with errors():
+        return client.logs(container_id, stdout=True, stderr=True, stream=False, follow=False,
+                           timestamps=timestamps, tail="all" if tail is None else tail)
+
+
+def _exec_run(engine: Engine, container_id: str, command: list[str], options: ExecOptions, *,
+              stdin: Any, stdout: Any, stderr: Any) -> int:
+    """exec_create + a hijacked exec_start socket: stdin is pumped in by a thread, output read here."""
+    import threading
+    import time
+
+    client, errors = _docker_api(engine)
+    attach_stdin = stdin is not None and not options.detach
+    with errors():
+        created = client.exec_create(
+            container_id, command, stdout=True, stderr=True, stdin=attach_stdin, tty=options.tty,
+            privileged=options.privileged, user=options.user or "",
+            environment=[f"{k}={v}" for k, v in options.env.items()] or None, workdir=options.workdir,
+        )
+        exec_id = created["Id"]
+        if options.detach:
+            client.exec_start(exec_id, detach=True)
+            return 0
+        sock = client.exec_start(exec_id, tty=options.tty, socket=True)
+    raw = getattr(sock, "_sock", sock)
+    with _raw_terminal(stdin if options.tty else None):
+        if options.tty:
+            _resize(client, exec_id, stdout)
+        if attach_stdin:
+            threading.Thread(target=_pump_stdin, args=(stdin, raw), daemon=True).start()
+        _read_output(raw, options.tty, stdout, stderr)
+    try:
+        raw.close()
+    except OSError:
+        pass
+    with errors():
+        for _ in range(50):  # the stream may end a moment before the engine records the exit code
+            info = client.exec_inspect(exec_id)
+            if not info.get("Running"):
+                break
+            time.sleep(0.05)
+    return int(info.get("ExitCode") or 0)
+
+
+def _pump_stdin(stdin: Any, raw: Any) -> None:
+    import socket
+
+    fileno = _fileno(stdin)
+    try:
+        while True:
+            data = os.read(fileno, 4096) if fileno is not None else stdin.read(4096)
+            if not data:
+                break
+            raw.sendall(data)
+        raw.shutdown(socket.SHUT_WR)
+    except (OSError, ValueError):
+        pass
+
+
+def _read_output(raw: Any, tty: bool, stdout: Any, stderr: Any) -> None:
+    """A TTY exec streams raw bytes; otherwise frames of 8-byte headers (stream, 0, 0, 0, size BE32)."""
+    pending = b""
+    while True:
+        try:
+            chunk = raw.recv(65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        if tty:
+            _write(stdout, chunk)
+            continue
+        pending += chunk
+        while len(pending) >= 8:
+            size = int.from_bytes(pending[4:8], "big")
+            if len(pending) < 8 + size:
+                break
+            kind, payload, pending = pending[0], pending[8:8 + size], pending[8 + size:]
+            _write(stderr if kind == 2 else stdout, payload)
+
+
+def _write(stream: Any, data: bytes) -> None:
+    if stream is None:
+        return
+    stream.write(data)
+    stream.flush()
+
+
+def _fileno(stream: Any) -> int | None:
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _resize(client: Any, exec_id: str, stdout: Any) -> None:
+    fileno = _fileno(stdout)
+    try:
+        size = os.get_terminal_size(fileno if fileno is not None else 1)
+        client.exec_resize(exec_id, height=size.lines, width=size.columns)
+    except Exception:  # noqa: BLE001 - a terminal size is a nicety; the command runs without one
+        pass
+
+
+class _raw_terminal:  # noqa: N801 - used as a context manager, named like one
+    """Puts a terminal stdin in raw mode for a TTY exec and restores it afterwards."""
+
+    def __init__(self, stdin: Any) -> None:
+        self._fileno = _fileno(stdin) if stdin is not None else None
+        self._saved: Any = None
+
+    def __enter__(self) -> None:
+        if self._fileno is not None and os.isatty(self._fileno):
+            import termios
+            import tty
+
+            self._saved = termios.tcgetattr(self._fileno)
+            tty.setraw(self._fileno)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._saved is not None:
+            import termios
+
+            termios.tcsetattr(self._fileno, termios.TCSADRAIN, self._saved)
+
+
+# the object API ---------------------------------------------------------------------------------------------------
+
+
+class Project:
+    """A compose project driven from Python (what test fixtures use).
+
+    Load once, then call the operations; as a context manager it brings the stack up (waiting for health) and
+    always takes it down again, also when the body raises or on Ctrl-C::
+
+        with Project.load("samples/lamp/compose.yaml", project_name="lamptest") as stack:
+            host, port = stack.endpoint("web", 80)
+            code, output = stack.exec("db", ["mariadb", "--version"])
+
+    Every error is a `pycompose.errors.ComposeError`.
+    """
+
+    def __init__(self, loaded: LoadedProject, *, engine: Engine | None = None, sink: EventSink | None = None,
+                 down_volumes: bool = True, wait_timeout: float | None = 120.0) -> None:
+        self.loaded = loaded
+        self._engine = engine
+        self.sink: EventSink = sink or PlainSink()
+        self.down_volumes = down_volumes
+        """What leaving the `with` block passes to `down(volumes=…)`."""
+        self.wait_timeout = wait_timeout
+        """Seconds `up(wait=True)` waits for the services to be running/healthy; None: no limit."""
+
+    @classmethod
+    def load(
+        cls,
+        path_or_files: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+        *,
+        profiles: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+        project_name: str | None = None,
+        env_files: Sequence[str] = (),
+        inherit_env: bool = True,
+        engine: Engine | None = None,
+        sink: EventSink | None = None,
+        down_volumes: bool = True,
+        wait_timeout: float | None = 120.0,
+    ) -> Project:
+        """Load a compose project.
+
+        Args:
+            path_or_files: a compose file, several (merged in order), or a directory to look for the default
+                names in (None: the current directory, then COMPOSE_FILE as the CLI does).
+            profiles: profiles to enable (`--profile`).
+            env: variables for interpolation and COMPOSE_*, over the process environment (only these when
+                `inherit_env` is False).
+            project_name: `-p`; default: `name:` in the file, COMPOSE_PROJECT_NAME, the directory's name.
+            env_files: `--env-file` paths.
+
+        Raises:
+            ConfigError: the files are missing or invalid.
+        """
+        from pycompose.loader.project import load_project
+
+        environ = {**(os.environ if inherit_env else {}), **(env or {})}
+        files: tuple[str, ...] = ()
+        directory: str | None = None
+        if path_or_files is not None:
+            items = [path_or_files] if isinstance(path_or_files, (str, os.PathLike)) else list(path_or_files)
+            paths = [os.fspath(item) for item in items]
+            if len(paths) == 1 and os.path.isdir(paths[0]):
+                directory = os.path.abspath(paths[0])
+            else:
+                files = tuple(os.path.abspath(p) for p in paths)
+        options = ProjectOptions(files=files, project_name=project_name, profiles=tuple(profiles),
+                                 env_files=tuple(os.path.abspath(f) for f in env_files), environ=environ,
+                                 working_directory=directory or os.getcwd())
+        return cls(load_project(options), engine=engine, sink=sink, down_volumes=down_volumes,
+                   wait_timeout=wait_timeout)
+
+    @property
+    def name(self) -> str:
+        return self.loaded.name
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The enabled services, in the order the model lists them."""
+        return tuple(self.loaded.config.get("services") or {})
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = _engine(None)
+        return self._engine
+
+    # lifecycle
+
+    def up(self, wait: bool = True, services: Sequence[str] = (), *, force_recreate: bool = False,
+           no_deps: bool = False, remove_orphans: bool = False, timeout: int | None = None,
+           wait_timeout: float | None = None, pull: str = "policy") -> None:
+        """Create and start the containers (`up -d`; with `wait`, `up --wait`: running and healthy)."""
+        up(self.loaded, UpOptions(services=tuple(services), force_recreate=force_recreate, no_deps=no_deps,
+                                  remove_orphans=remove_orphans, timeout=timeout, wait=wait,
+                                  wait_timeout=wait_timeout if wait_timeout is not None else self.wait_timeout,
+                                  pull=pull),
+           engine=self.engine, sink=self.sink)
+
+    def down(self, volumes: bool = False, *, remove_orphans: bool = False, timeout: int | None = None) -> None:
+        """Remove the containers and networks (and named/anonymous volumes with `volumes`)."""
+        down(self.loaded, DownOptions(volumes=volumes, remove_orphans=remove_orphans, timeout=timeout),
+             engine=self.engine, sink=self.sink)
+
+    def stop(self, services: Sequence[str] = (), timeout: int | None = None) -> None:
+        stop(self.loaded, tuple(services), timeout, engine=self.engine, sink=self.sink)
+
+    def start(self, services: Sequence[str] = ()) -> None:
+        start(self.loaded, tuple(services), wait_timeout=self.wait_timeout, engine=self.engine, sink=self.sink)
+
+    def restart(self, services: Sequence[str] = (), timeout: int | None = None) -> None:
+        restart(self.loaded, tuple(services), timeout, engine=self.engine, sink=self.sink)
+
+    def kill(self, services: Sequence[str] = (), signal: str = "SIGKILL") -> None:
+        kill(self.loaded, tuple(services), signal, engine=self.engine, sink=self.sink)
+
+    def rm(self, services: Sequence[str] = (), *, stop: bool = False, volumes: bool = False) -> list[str]:
+        """Remove stopped containers (running ones too with `stop`); the names removed."""
+        return rm(self.loaded, tuple(services), stop_first=stop, volumes=volumes, engine=self.engine, sink=self.sink)
+
+    # inspection
+
+    def ps(self, services: Sequence[str] = (), *, all: bool = False) -> list[ContainerRecord]:  # noqa: A002 - v2's flag name
+        """The service containers (running only unless `all`), sorted by name."""
+        return [ContainerRecord.from_observed(c)
+                for c in ps(self.loaded, tuple(services), all_containers=all, engine=self.engine)]
+
+    def logs(self, service: str | None = None, *, tail: int | None = None, prefix: bool | None = None) -> str:
+        """What the service's containers (None: all services') logged so far; prefixed `web-1  | ` by default
+        only for all services."""
+        return logs(self.loaded, (service,) if service else (), tail=tail,
+                    prefix=service is None if prefix is None else prefix, engine=self.engine)
+
+    def exec(self, service: str, cmd: str | Sequence[str], *, env: Mapping[str, str] | None = None,
+             workdir: str | None = None, user: str | None = None, index: int | None = None,
+             input: bytes | None = None,  # noqa: A002 - named as in subprocess.run
+             ) -> tuple[int, str]:
+        """Run a command in a running service container (no TTY): `(exit_code, stdout and stderr as text)`.
+
+        A string command is split like a shell would (no shell runs it: use `["sh", "-c", "…"]` for that).
+        """
+        import io
+        import shlex
+
+        command = shlex.split(cmd) if isinstance(cmd, str) else list(cmd)
+        output = io.BytesIO()
+        code = exec_command(self.loaded, service, command,
+                            ExecOptions(env=dict(env or {}), workdir=workdir, user=user, index=index),
+                            stdin=io.BytesIO(input) if input is not None else None, stdout=output, stderr=output,
+                            engine=self.engine)
+        return code, output.getvalue().decode("utf-8", "replace")
+
+    def port(self, service: str, private_port: int, *, protocol: str = "tcp",
+             index: int | None = None) -> tuple[str, int]:
+        """Where the engine publishes the port, as v2 `port` prints it: `("0.0.0.0", 32768)`."""
+        return port(self.loaded, service, private_port, protocol=protocol, index=index, engine=self.engine)
+
+    def endpoint(self, service: str, private_port: int, *, protocol: str = "tcp",
+                 index: int | None = None) -> tuple[str, int]:
+        """A host and port a client here can connect to: `port()` with a wildcard address replaced by the
+        engine's host (127.0.0.1 for a local engine)."""
+        host, number = self.port(service, private_port, protocol=protocol, index=index)
+        if host in ("", "0.0.0.0", "::"):
+            host = _engine_host()
+        return host, number
+
+    def wait_healthy(self, timeout: float = 60.0, services: Sequence[str] = ()) -> list[ContainerRecord]:
+        """Wait until the containers are running (healthy where they have a healthcheck)."""
+        return wait_healthy(self.loaded, tuple(services), timeout, engine=self.engine)
+
+    def wait(self, services: Sequence[str], *, down_project: bool = False) -> int:
+        """Wait for the services' containers to stop; the exit code of the last one."""
+        return wait(self.loaded, tuple(services), down_project=down_project, engine=self.engine, sink=self.sink)
+
+    # context manager
+
+    def __enter__(self) -> Project:
+        try:
+            self.up(wait=True)
+        except BaseException:
+            self._down_always()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._down_always()
+
+    def _down_always(self) -> None:
+        """`down`, even when Ctrl-C interrupts it: then once more, and the interrupt is raised afterwards."""
+        try:
+            self.down(volumes=self.down_volumes, remove_orphans=True)
+        except KeyboardInterrupt:
+            self.down(volumes=self.down_volumes, remove_orphans=True)
+            raise
+
+    def __repr__(self) -> str:
+        return f"<pycompose.api.Project {self.name!r} services={list(self.services)!r}>"
+
+
+def _engine_host() -> str:
+    """The host of a tcp:// / ssh:// DOCKER_HOST, else 127.0.0.1."""
+    from urllib.parse import urlsplit
+
+    url = os.environ.get("DOCKER_HOST", "")
+    if url.startswith(("tcp://", "ssh://", "http://", "https://")):
+        return urlsplit(url).hostname or "127.0.0.1"
+    return "127.0.0.1"

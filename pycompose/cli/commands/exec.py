@@ -1,0 +1,59 @@
+"""`pycompose exec`: run a command in a running service container; its exit code is ours."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from pycompose.cli.options import global_options
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "exec", help="Execute a command in a running container",
+        # everything after SERVICE belongs to the command (`exec web ls -la`)
+        context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True},
+    )(exec_)
+
+
+def exec_(
+    ctx: typer.Context,
+    service: Annotated[str, typer.Argument(metavar="SERVICE")],
+    command: Annotated[list[str], typer.Argument(metavar="COMMAND [ARGS...]")],
+    detach: Annotated[bool, typer.Option("--detach", "-d", help="Detached mode: Run command in the background")] = False,
+    env: Annotated[Optional[list[str]], typer.Option("--env", "-e", metavar="stringArray", help="Set environment variables")] = None,
+    index: Annotated[Optional[int], typer.Option("--index", metavar="int", help="Index of the container if service has multiple replicas")] = None,
+    interactive: Annotated[bool, typer.Option("--interactive", "-i", hidden=True, help="Keep STDIN open even if not attached")] = True,
+    no_tty: Annotated[bool, typer.Option("--no-TTY", "-T", help="Disable pseudo-TTY allocation. By default `docker compose exec` allocates a TTY.")] = False,
+    privileged: Annotated[bool, typer.Option("--privileged", help="Give extended privileges to the process")] = False,
+    user: Annotated[Optional[str], typer.Option("--user", "-u", metavar="string", help="Run the command as this user")] = None,
+    workdir: Annotated[Optional[str], typer.Option("--workdir", "-w", metavar="string", help="Path to workdir directory for this command")] = None,
+) -> None:
+    import sys
+
+    from pycompose import api
+
+    tty = not no_tty and not detach and sys.stdin.isatty()
+    options = api.ExecOptions(env=_environment(env or []), workdir=workdir, user=user, privileged=privileged,
+                              index=index or None, tty=tty, detach=detach)
+    code = api.exec_command(
+        global_options(ctx).project_options(services=(service,)), service, command, options,
+        stdin=sys.stdin.buffer if interactive and not detach else None,
+        stdout=sys.stdout.buffer, stderr=sys.stderr.buffer,
+    )
+    raise typer.Exit(code)
+
+
+def _environment(values: list[str]) -> dict[str, str]:
+    """`-e KEY=VALUE`, or `-e KEY` to pass the variable from this environment (dropped when unset)."""
+    import os
+
+    env: dict[str, str] = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if sep:
+            env[key] = rest
+        elif key in os.environ:
+            env[key] = os.environ[key]
+    return env

@@ -1,0 +1,1 @@
+"""Test helpers built on `pycompose.api`: the pytest plugin lives in `pycompose.testing.plugin`."""

@@ -1,0 +1,126 @@
+"""The pytest plugin, run as pytest in a subprocess on a small test file in a temporary directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from importlib.metadata import entry_points
+
+import pytest
+
+from tests.engine.conftest import remove_project_resources
+
+pytestmark = pytest.mark.docker
+
+COMPOSE = """\
+services:
+  app:
+    image: busybox:latest
+    init: true
+    command: ["sh", "-c", "echo app says hello; exec httpd -f -p 8000 -h /"]
+    ports: ["8000"]
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 1s
+"""
+
+TESTS = '''\
+import os
+import pytest
+
+pytestmark = pytest.mark.pycompose("compose.yaml")
+
+
+def _remember(stack):
+    with open(os.environ["PYCOMPOSE_NAMES"], "a") as names:
+        names.write(stack.name + "\\n")
+
+
+def test_passes(pycompose):
+    _remember(pycompose)
+    assert pycompose.ps()[0].health == "healthy"
+    assert pycompose.exec("app", "echo inside") == (0, "inside\\n")
+
+
+def test_fails(pycompose):
+    _remember(pycompose)
+    assert pycompose.port("app", 8000)[1] == 1, "deliberate failure"
+'''
+
+
+@pytest.fixture
+def run_pytest(loader, tmp_path):
+    """Run pytest with the plugin in tmp_path; afterwards remove whatever the inner run left."""
+    names = tmp_path / "names.txt"
+    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    (tmp_path / "test_stack.py").write_text(TESTS)
+
+    # once the pytest11 entry point is installed the plugin loads by itself (and must not be named twice)
+    load = [] if entry_points(group="pytest11", name="pycompose") else ["-p", "pycompose.testing.plugin"]
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", *load, "-p", "no:cacheprovider", "-o", "addopts=", *args],
+            cwd=tmp_path, capture_output=True, text=True, timeout=300,
+            env={**os.environ, "PYCOMPOSE_NAMES": str(names)},
+        )
+
+    yield run
+    for name in set(names.read_text().split()) if names.exists() else ():
+        remove_project_resources(name)
+
+
+def _project_names(tmp_path) -> list[str]:
+    return (tmp_path / "names.txt").read_text().split()
+
+
+def _containers(name: str) -> list[str]:
+    out = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=com.docker.compose.project={name}"],
+                         capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+def test_one_stack_per_session_logs_on_failure_and_down_at_the_end(run_pytest, tmp_path):
+    result = run_pytest("test_stack.py")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "1 failed, 1 passed" in result.stdout
+    assert "deliberate failure" in result.stdout
+    assert "pycompose logs (pytest-main-" in result.stdout  # the failing test's report has the logs section
+    assert "app-1  | app says hello" in result.stdout
+    names = _project_names(tmp_path)
+    assert len(names) == 2 and len(set(names)) == 1  # shared by both tests
+    assert names[0].startswith("pytest-main-")
+    assert _containers(names[0]) == []
+
+
+def test_keep_leaves_the_stack_up_and_module_scope_and_ini_file(run_pytest, tmp_path):
+    (tmp_path / "test_stack.py").write_text(TESTS.replace('pytestmark = pytest.mark.pycompose("compose.yaml")',
+                                                          'pytestmark = pytest.mark.pycompose(scope="module")'))
+    (tmp_path / "pytest.ini").write_text("[pytest]\npycompose_file = compose.yaml\n")
+    (tmp_path / "test_other.py").write_text(textwrap.dedent('''\
+        import os
+
+
+        def test_other_module(pycompose):
+            with open(os.environ["PYCOMPOSE_NAMES"], "a") as names:
+                names.write(pycompose.name + "\\n")
+    '''))
+    result = run_pytest("--pycompose-keep", "test_stack.py", "test_other.py")
+    assert "1 failed, 2 passed" in result.stdout, result.stdout + result.stderr
+    names = _project_names(tmp_path)
+    assert len(set(names)) == 2  # one stack per module
+    assert "pycompose: left up (--pycompose-keep): " in result.stdout
+    for name in set(names):
+        assert len(_containers(name)) == 1
+
+
+def test_a_stack_that_does_not_come_up_fails_setup_with_its_logs(run_pytest, tmp_path):
+    (tmp_path / "compose.yaml").write_text(COMPOSE.replace('["CMD", "true"]', '["CMD", "false"]')
+                                           .replace("interval: 1s", "interval: 1s\n      retries: 1"))
+    (tmp_path / "test_stack.py").write_text(TESTS.replace("\ndef test_fails", "\ndef _unused"))
+    result = run_pytest("test_stack.py")
+    assert result.returncode == 1
+    assert "1 error" in result.stdout
+    assert "did not come up" in result.stdout and "app says hello" in result.stdout
