@@ -240,6 +240,67 @@ class DockerEngine:
             stream = self._api().logs(container_id, stream=True, follow=True, stdout=True, stderr=True)
         yield from stream
 
+    def stream_logs(
+        self, container_id: str, *, follow: bool = False, tail: str = "all", since: str | None = None,
+        until: str | None = None, timestamps: bool = False,
+    ) -> Iterator[tuple[int, bytes]]:
+        """(stream, bytes) chunks of a container's log: 1 stdout, 2 stderr; a TTY container's raw stream is all 1.
+
+        docker-py's `logs()` drops which stream a frame came from, so the multiplexed frames are read here
+        (8-byte header: stream id, 3 zero bytes, big-endian length). Chunks are not lines: callers split them.
+        """
+        import struct
+
+        api = self._api()
+        params: dict[str, Any] = {"stdout": 1, "stderr": 1, "follow": int(follow), "timestamps": int(timestamps),
+                                  "tail": tail}
+        if since:
+            params["since"] = since
+        if until:
+            params["until"] = until
+        with self._errors(f"No such container: {container_id}"):
+            tty = bool((api.inspect_container(container_id).get("Config") or {}).get("Tty"))
+            response = api._get(api._url("/containers/{0}/logs", container_id), params=params, stream=True)
+            api._raise_for_status(response)
+        api._disable_socket_timeout(api._get_raw_response_socket(response))
+        try:
+            if tty:
+                while True:
+                    data = response.raw.read1(65536) if hasattr(response.raw, "read1") else response.raw.read(4096)
+                    if not data:
+                        return
+                    yield 1, data
+            while True:
+                header = response.raw.read(8)
+                if len(header) < 8:
+                    return
+                stream, length = struct.unpack(">BxxxL", header)
+                if not length:
+                    continue
+                data = response.raw.read(length)
+                if not data:
+                    return
+                yield stream, data
+        finally:
+            response.close()
+
+    def list_project_containers(self, *, all_containers: bool = False) -> list[ObservedContainer]:
+        """Every compose-managed service container of every project (label `project` + `config-hash`), as v2 `ls`."""
+        with self._errors():
+            summaries = self._api().containers(all=all_containers,
+                                               filters={"label": [labels.PROJECT, labels.CONFIG_HASH]})
+        return [_container_from_summary(item) for item in summaries]
+
+    def image_details(self, reference: str) -> dict[str, Any] | None:
+        """The engine's image inspect document (RepoTags, Size, Os, Architecture, Metadata…), or None."""
+        import docker.errors
+
+        try:
+            with self._errors():
+                return dict(self._api().inspect_image(reference))
+        except (NotFound, docker.errors.ImageNotFound):
+            return None
+
     def wait_container(self, container_id: str) -> int:
         """Block until the container stops; its exit code."""
         with self._errors():

@@ -1,0 +1,244 @@
+"""Log multiplexing: the lines of many containers' logs, interleaved as they arrive, never cut or merged.
+
+One reader thread per container feeds a queue; the caller's thread takes whole lines from it and hands them to
+`emit`, so output is written from one thread and two lines never mix. A chunk boundary is not a line boundary:
+each (container, stream) keeps its own pending bytes until a newline arrives; what is left when the stream ends is
+emitted as a last line (v2 prints it with a newline). While following, the project is polled for containers that
+appear (or start again) and their logs join in, as v2's `logs -f` does with engine events.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+
+if TYPE_CHECKING:
+    from pycompose.engine.base import Engine
+    from pycompose.observed import ObservedContainer
+
+STDOUT, STDERR = 1, 2
+POLL_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class LogOptions:
+    """`logs` flags, already validated."""
+
+    follow: bool = False
+    tail: str = "all"
+    """Lines from the end of each container's log: a number or "all"."""
+    since: str | None = None
+    """Engine timestamp (`seconds.nanos`), see `engine_timestamp`; None: from the start."""
+    until: str | None = None
+    timestamps: bool = False
+    index: int | None = None
+    """Only the container with this number (`--index`)."""
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One whole line of one container's log, without its newline."""
+
+    name: str
+    """The prefix v2 shows: `service-N`, or the container_name."""
+    service: str
+    stream: int
+    text: str
+
+
+@dataclass(frozen=True)
+class LogTarget:
+    container_id: str
+    name: str
+    service: str
+
+
+class LineSplitter:
+    """Bytes in, whole lines out; keeps the unfinished tail for the next chunk."""
+
+    def __init__(self) -> None:
+        self._pending = b""
+
+    def feed(self, data: bytes) -> list[bytes]:
+        self._pending += data
+        if b"\n" not in data:
+            return []
+        *lines, self._pending = self._pending.split(b"\n")
+        return lines
+
+    def flush(self) -> list[bytes]:
+        rest, self._pending = self._pending, b""
+        return [rest] if rest else []
+
+
+_END = object()
+
+
+def multiplex(
+    engine: Engine, targets: Sequence[LogTarget], options: LogOptions, emit: Callable[[LogLine], None], *,
+    discover: Callable[[], Iterable[tuple[LogTarget, bool]]] | None = None,
+    on_new: Callable[[LogTarget], None] | None = None,
+) -> None:
+    """Read every target's log until it ends (and, with `discover`, until no container is left running).
+
+    `discover` returns (target, running) for the project's current containers; it is polled while following.
+    `on_new` is told about a target before its first line (to widen prefixes). Returns on Ctrl-C too (raising
+    KeyboardInterrupt to the caller) without waiting for the reader threads, which are daemons.
+    """
+    lines: queue.Queue = queue.Queue(maxsize=10_000)
+    active: dict[str, float] = {}
+    ended: dict[str, float] = {}
+
+    def read(target: LogTarget, since: str | None) -> None:
+        splitters = {STDOUT: LineSplitter(), STDERR: LineSplitter()}
+        try:
+            for stream, data in engine.stream_logs(
+                target.container_id, follow=options.follow, tail=options.tail if since is None else "all",
+                since=since or options.since, until=options.until, timestamps=options.timestamps,
+            ):
+                splitter = splitters.get(stream) or splitters[STDOUT]
+                for raw in splitter.feed(data):
+                    lines.put(LogLine(target.name, target.service, stream, raw.decode("utf-8", "replace")))
+        except Exception:  # noqa: BLE001 - a container removed while we read ends its log like a stop
+            pass
+        for stream, splitter in splitters.items():
+            for raw in splitter.flush():
+                lines.put(LogLine(target.name, target.service, stream, raw.decode("utf-8", "replace")))
+        lines.put((_END, target.container_id))
+
+    def attach(target: LogTarget, since: str | None = None) -> None:
+        active[target.container_id] = time.time()
+        threading.Thread(target=read, args=(target, since), daemon=True, name=f"logs-{target.name}").start()
+
+    for target in targets:
+        attach(target)
+    next_poll = time.monotonic() + POLL_SECONDS
+    while True:
+        if not active and not (options.follow and discover is not None):
+            return
+        try:
+            item = lines.get(timeout=0.2)
+        except queue.Empty:
+            item = None
+        if isinstance(item, LogLine):
+            emit(item)
+            continue
+        if isinstance(item, tuple) and item and item[0] is _END:
+            active.pop(item[1], None)
+            ended[item[1]] = time.time()
+        if not (options.follow and discover is not None):
+            continue
+        if time.monotonic() < next_poll and active:
+            continue
+        next_poll = time.monotonic() + POLL_SECONDS
+        running_any = False
+        for target, running in discover():
+            running_any = running_any or running
+            if target.container_id in active or not running:
+                continue
+            if on_new is not None and target.container_id not in ended:
+                on_new(target)
+            restarted_at = ended.get(target.container_id)
+            attach(target, since=engine_timestamp(restarted_at) if restarted_at else None)
+        if not active and not running_any and lines.empty():
+            return
+
+
+def targets_of(containers: Sequence[ObservedContainer], prefix_of: Callable[[ObservedContainer], str],
+               services: Sequence[str] = (), index: int | None = None) -> list[LogTarget]:
+    """The containers to read, in v2's order (service, number), filtered by service names and `--index`."""
+    chosen = [c for c in containers if (not services or c.service in services) and (index is None or c.number == index)]
+    chosen.sort(key=lambda c: (c.service, c.number, c.name))
+    return [LogTarget(c.id, prefix_of(c), c.service) for c in chosen]
+
+
+# --since / --until: the docker CLI's timetypes.GetTimestamp ---------------------------------------------------
+
+_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+_LAYOUTS = ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H%z", "%Y-%m-%dT%H", "%Y-%m-%d")
+
+
+def go_duration(value: str) -> float | None:
+    """Seconds of a Go duration (`90s`, `1h30m`, `-5m`); None when `value` is not one."""
+    sign = -1.0 if value.startswith("-") else 1.0
+    body = value.lstrip("+-")
+    if not body:
+        return None
+    total, position = 0.0, 0
+    for match in _DURATION.finditer(body):
+        if match.start() != position:
+            return None
+        total += float(match.group(1)) * _UNITS[match.group(2)]
+        position = match.end()
+    return sign * total if position == len(body) else None
+
+
+def engine_timestamp(value: str | float, now: float | None = None) -> str:
+    """What the Engine API takes for `since`/`until`: `seconds.nanoseconds`, from a duration (relative to now),
+    an RFC 3339 date or time, or a Unix timestamp (passed through)."""
+    if isinstance(value, (int, float)):
+        return f"{value:.9f}"
+    now = time.time() if now is None else now
+    duration = go_duration(value)
+    if duration is not None:
+        return f"{now - duration:.9f}"
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return value
+    text = value.replace("Z", "+0000")
+    text = re.sub(r"([+-]\d\d):(\d\d)$", r"\1\2", text)
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
+    for layout in _LAYOUTS:
+        try:
+            parsed = datetime.strptime(text, layout)
+        except ValueError:
+            continue
+        if parsed.tzinfo is None:  # the docker CLI reads a zone-less time as local time
+            parsed = parsed.astimezone()
+        return f"{parsed.timestamp():.9f}"
+    from pycompose.errors import UsageError
+
+    raise UsageError(f'invalid value "{value}": expected a duration (10m), an RFC 3339 time or a Unix timestamp')
+
+
+__all__ = ["LineSplitter", "LogLine", "LogOptions", "LogTarget", "engine_timestamp", "go_duration", "multiplex",
+           "project_logs", "targets_of"]
+
+
+def project_logs(source, services: Sequence[str], options: LogOptions, emit: Callable[[LogLine], None], *,
+                 on_new: Callable[[LogTarget], None] | None = None, ready: Callable[[list[LogTarget]], None] | None = None,
+                 engine: Engine | None = None) -> None:
+    """`logs`: the project's (or named services') containers, interleaved; follows new ones with `options.follow`.
+
+    `ready` receives the initial targets before any line (to size prefixes). `source` is an api ProjectSource;
+    with `-p NAME` and no compose file the project comes from its containers' labels, as in v2.
+    """
+    from pycompose import api
+
+    engine = api._engine(engine)  # noqa: SLF001 - until api exposes project resolution to core modules
+    project, _ = api._project_or_labels(source, engine)  # noqa: SLF001 - idem
+    api._check_services(project, tuple(services))  # noqa: SLF001 - idem
+
+    def prefix_of(container: ObservedContainer) -> str:
+        return api._log_prefix(project, container)  # noqa: SLF001 - v2's `service-N` / container_name rule
+
+    def current() -> list[ObservedContainer]:
+        return list(engine.observe(project.name, all_containers=True).containers)
+
+    containers = current()
+    targets = targets_of(containers, prefix_of, services, options.index)
+    if ready is not None:
+        ready(targets)
+
+    def discover() -> list[tuple[LogTarget, bool]]:
+        found = current()
+        running = {c.id for c in found if c.running}
+        return [(t, t.container_id in running) for t in targets_of(found, prefix_of, services, options.index)]
+
+    multiplex(engine, targets, options, emit, discover=discover if options.follow else None, on_new=on_new)

@@ -1,0 +1,53 @@
+"""Log multiplexing: whole lines whatever the chunking, streams kept apart, prefixes padded and coloured."""
+
+from __future__ import annotations
+
+from pycompose.logs import LineSplitter, LogLine, LogOptions, LogTarget, engine_timestamp, go_duration, multiplex
+from pycompose.presentation.logview import LogFormatter
+
+
+class ChunkEngine:
+    def __init__(self, chunks):
+        self.chunks = chunks
+
+    def stream_logs(self, container_id, **kwargs):
+        yield from self.chunks[container_id]
+
+
+def test_splitter_joins_chunks_and_keeps_the_unfinished_tail():
+    splitter = LineSplitter()
+    assert splitter.feed(b"ab") == []
+    assert splitter.feed(b"c\nde\n\nf") == [b"abc", b"de", b""]
+    assert splitter.flush() == [b"f"]
+    assert splitter.flush() == []
+
+
+def test_lines_are_never_cut_or_merged_across_streams_and_chunks():
+    long = b"x" * 100_000
+    chunks = {"a": [(1, long[:7]), (2, b"err1\n"), (1, long[7:] + b"\nsecond"), (1, b" half\nno-newline")],
+              "b": [(1, b"\n".join(b"%d" % i for i in range(500)) + b"\n")]}
+    got: list[LogLine] = []
+    multiplex(ChunkEngine(chunks), [LogTarget("a", "web-1", "web"), LogTarget("b", "db-1", "db")], LogOptions(),
+              got.append)
+    web = [(line.stream, line.text) for line in got if line.name == "web-1"]
+    assert web == [(2, "err1"), (1, long.decode()), (1, "second half"), (1, "no-newline")]
+    assert [line.text for line in got if line.name == "db-1"] == [str(i) for i in range(500)]
+
+
+def test_prefixes_are_padded_to_the_longest_name_and_coloured_per_service():
+    formatter = LogFormatter([LogTarget("1", "longername-1", "longername"), LogTarget("2", "web-1", "web")],
+                             color=True)
+    assert formatter.format(LogLine("web-1", "web", 1, "hi")) == "\033[33mweb-1         | \033[0mhi\n"
+    plain = LogFormatter([LogTarget("2", "web-1", "web")])
+    assert plain.format(LogLine("web-1", "web", 1, "hi")) == "web-1  | hi\n"
+    assert LogFormatter(prefix=False).format(LogLine("web-1", "web", 1, "hi")) == "hi\n"
+
+
+def test_since_and_until_values_as_the_docker_cli_reads_them():
+    assert go_duration("1h30m") == 5400
+    assert go_duration("42m") == 2520
+    assert go_duration("abc") is None
+    assert engine_timestamp("10m", now=1000.0) == "400.000000000"
+    assert engine_timestamp("2013-01-02T13:23:37Z") == "1357133017.000000000"
+    assert engine_timestamp("2013-01-02T13:23:37+01:00") == "1357129417.000000000"
+    assert engine_timestamp("1357133017") == "1357133017"
