@@ -10,8 +10,8 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
 
-from pycompose.errors import OperationFailed, UsageError
-from pycompose.events import EventSink, PlainSink
+from pycompose.errors import ComposeError, OperationFailed, UsageError
+from pycompose.events import Event, EventSink, PlainSink
 from pycompose.loader.options import LoadedProject, ProjectOptions
 from pycompose.planner.options import DownPlanOptions, RecreatePolicy, UpPlanOptions
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 ProjectSource = Union[ProjectOptions, LoadedProject]
 
 __all__ = [
+    "BuildOptions", "PullOptions", "PushOptions", "build", "pull", "push",
     "ContainerRecord", "DownOptions", "ExecOptions", "Project", "PublishedPort", "RunOptions", "UpOptions", "attach",
     "down", "exec_command", "kill", "logs", "port", "ps", "restart", "rm", "service_names", "start", "stop", "up",
     "wait", "wait_healthy",
@@ -41,7 +42,8 @@ class RunOptions:
 
 @dataclass(frozen=True)
 class UpOptions:
-    """`up` / `create`. Does not build images (no builder yet) and never pulls in tests."""
+    """`up` / `create`. Pulls and builds missing images first (see `pycompose.build.pull`), before creating
+    anything: a pull or build that fails leaves no container or network behind."""
 
     services: tuple[str, ...] = ()
     no_deps: bool = False
@@ -56,7 +58,56 @@ class UpOptions:
     wait_timeout: float | None = None
     scale: Mapping[str, int] = field(default_factory=dict)
     pull: str = "policy"
-    """"always", "missing", "never" or "policy": when to pull a service's image."""
+    """"always", "missing", "never", "build" or "policy" (each service's `pull_policy`): when to pull."""
+    build: bool = False
+    """`--build`: build every service that has a `build:` section, even when its image exists."""
+    no_build: bool = False
+    """`--no-build`: build nothing; a missing image of a buildable service is an error."""
+    quiet_pull: bool = False
+    """No pull/build progress lines (the Pulling/Pulled/Building/Built events still come)."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """`build`: build the images of the services that have a `build:` section (all of them by default)."""
+
+    services: tuple[str, ...] = ()
+    """Only these (named services without `build:` are skipped); dependencies are not added."""
+    no_cache: bool = False
+    pull: bool = False
+    """Always try to pull a newer version of the base images."""
+    build_args: Mapping[str, str | None] = field(default_factory=dict)
+    """`--build-arg`, over each service's `build.args`; a None value comes from the environment."""
+    quiet: bool = False
+    """No build output lines (the Building/Built events still come)."""
+    memory: int | None = None
+    """`-m`: memory limit in bytes of the build containers."""
+
+
+@dataclass(frozen=True)
+class PullOptions:
+    """`pull`: pull the services' images (all services by default)."""
+
+    services: tuple[str, ...] = ()
+    include_deps: bool = False
+    """Also the services the named ones depend on."""
+    ignore_pull_failures: bool = False
+    """Report failures as warnings and exit 0."""
+    ignore_buildable: bool = False
+    """Skip the services that have a `build:` section."""
+    quiet: bool = False
+    policy: str | None = None
+    """`--policy missing|always` over each service's `pull_policy`."""
+
+
+@dataclass(frozen=True)
+class PushOptions:
+    """`push`: push the images of the services that have both `image:` and `build:` (plus `build.tags`)."""
+
+    services: tuple[str, ...] = ()
+    include_deps: bool = False
+    ignore_push_failures: bool = False
+    quiet: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,12 +165,13 @@ def _parallel(run: RunOptions, environment: Mapping[str, str]) -> int | None:
     return int(value) if value and value.lstrip("-").isdigit() else None
 
 
-def _observe(engine: Engine, project: ModelProject) -> ObservedState:
+def _observe(engine: Engine, project: ModelProject, *, details: bool = False) -> ObservedState:
     return engine.observe(
         project.name,
         networks=tuple(n.name for n in project.networks),
         volumes=tuple(v.name for v in project.volumes),
         images=tuple(s.image for s in project.services),
+        details=details,
     )
 
 
@@ -134,12 +186,9 @@ def _run_plan(plan, project: ModelProject, observed, engine: Engine, sink: Event
     from pycompose.executor import ExecutionContext, execute
 
     if run.dry_run:
-        from pycompose.events import Event
+        from pycompose.presentation.dryrun import emit_plan
 
-        for message in plan.warnings:
-            sink.warn(message)
-        for action in plan.ordered():
-            sink.emit(Event("DRY-RUN MODE -", f"{action.kind.value} {action.target}", action.reason))
+        emit_plan(plan, sink)
         return
     context = ExecutionContext(project=project, observed=observed, engine=engine, sink=sink,
                                parallel=_parallel(run, environment), wait_timeout=wait_timeout)
@@ -185,8 +234,8 @@ def _converge(project: ModelProject, environment: Mapping[str, str], graph, engi
               run: RunOptions, sink: EventSink) -> None:
     from pycompose.planner.up import plan_up
 
-    _ensure_images(project, engine, options.pull, sink, run)
-    observed = _observe(engine, project)
+    _ensure_images(project, graph, engine, options, sink, run, environment)
+    observed = _observe(engine, project, details=run.dry_run)  # a dry run names what changed: inspect
     targeted_policy = RecreatePolicy.DIVERGED
     if options.force_recreate or options.renew_anon_volumes:
         targeted_policy = RecreatePolicy.FORCE
@@ -220,28 +269,194 @@ def _report_unchanged(plan, project: ModelProject, observed, sink: EventSink, op
             sink.emit(Event("Container", container.name, "Running"))
 
 
-def _ensure_images(project: ModelProject, engine: Engine, pull: str, sink: EventSink, run: RunOptions) -> None:
-    """Pull the images the policy asks for (`missing` by default); there is no builder yet."""
-    from pycompose.errors import NotFound
-    from pycompose.events import Event
+def _ensure_images(project: ModelProject, graph, engine: Engine, options: UpOptions, sink: EventSink,
+                   run: RunOptions, environment: Mapping[str, str]) -> None:
+    """Pull, then build, what the policies ask for; then every image must exist (else nothing is created)."""
+    from datetime import datetime, timezone
 
-    for reference in dict.fromkeys(s.image for s in project.services):
-        service = next(s for s in project.services if s.image == reference)
-        policy = pull if pull != "policy" else (service.config.get("pull_policy") or "missing")
-        if policy == "never" or (policy in ("missing", "if_not_present", "build")
-                                 and engine.inspect_image(reference) is not None):
+    from pycompose.build import pull as pulling
+    from pycompose.build.run import build_services
+    from pycompose.errors import NotFound
+
+    names = graph.with_dependencies(options.services) if options.services and not options.no_deps else (
+        options.services or project.service_names())
+    services = tuple(project.service(name) for name in names)
+    local = _local_images(engine, services)
+    pulls = pulling.plan_pulls(services, local, now=datetime.now(timezone.utc), pull=options.pull,
+                               build=options.build)
+    if run.dry_run:
+        for service in pulls:
+            sink.emit(Event("DRY-RUN MODE -", f"pull {service.image}", service.name))
+        return
+    failures = pulling.pull_images(pulls, engine, sink, quiet=options.quiet_pull,
+                                   parallel=_parallel(run, environment), tolerate=lambda s: "build" in s.config)
+    if failures:
+        raise pulling.pull_failure(*failures[0])
+    local = _local_images(engine, services)
+    builds = pulling.plan_builds(services, local, pull=options.pull, build=options.build, no_build=options.no_build)
+    if builds:
+        build_services(project, builds, engine, sink, environment=environment, quiet=options.quiet_pull,
+                       parallel=_parallel(run, environment))
+        local = _local_images(engine, services)
+    for service in services:
+        if service.image not in local:
+            why = "--no-build was given" if options.no_build and "build" in service.config else (
+                f"pull_policy is {service.config.get('pull_policy') or options.pull}")
+            raise NotFound(f'service "{service.name}": image {service.image} is not available locally and {why}')
+
+
+def _local_images(engine: Engine, services: tuple) -> dict:
+    """{image: LocalImage} of the services' images present on the engine."""
+    from pycompose.build.pull import local_image
+
+    found = {}
+    for image in dict.fromkeys(s.image for s in services):
+        present = local_image(engine.image_details(image))
+        if present is not None:
+            found[image] = present
+    return found
+
+
+def build(source: ProjectSource, options: BuildOptions = BuildOptions(), *, run: RunOptions = RunOptions(),
+          engine: Engine | None = None, sink: EventSink | None = None) -> dict[str, str]:
+    """Build the services' images (v2 `build`, classic builder); {image name: image id}.
+
+    Raises:
+        UsageError: an unknown service. ConfigError: a missing context/Dockerfile, an option the classic
+        builder lacks. EngineError: a build failed (names the service, the step and the engine's message).
+    """
+    from pycompose.build.run import build_services
+    from pycompose.build.spec import BuildOverrides
+
+    sink = sink or PlainSink()
+    project, environment = _project(source)
+    _check_services(project, options.services)
+    names = tuple(n for n in (options.services or project.service_names()) if "build" in project.service(n).config)
+    if not names:
+        sink.warn("No services to build")
+        return {}
+    if run.dry_run:
+        for name in names:
+            sink.emit(Event("DRY-RUN MODE -", f"build {project.service(name).image}", name))
+        return {}
+    overrides = BuildOverrides(args=dict(options.build_args), no_cache=options.no_cache, pull=options.pull,
+                               memory=options.memory)
+    return build_services(project, names, _engine(engine), sink, environment=environment, overrides=overrides,
+                          parallel=_parallel(run, environment), quiet=options.quiet)
+
+
+def pull(source: ProjectSource, options: PullOptions = PullOptions(), *, run: RunOptions = RunOptions(),
+         engine: Engine | None = None, sink: EventSink | None = None) -> None:
+    """Pull the services' images (v2 `pull`): skips what has no `image:`, policies `never`/`build`, and with
+    `missing` an image already present (unless tagged `latest`).
+
+    Raises:
+        EngineError: a pull failed (`service "web": cannot pull image …`), unless `ignore_pull_failures`; a
+        failed pull of a buildable service only warns.
+    """
+    from pycompose.build import pull as pulling
+
+    sink = sink or PlainSink()
+    project, environment = _project(source)
+    _check_services(project, options.services)
+    names = _with_deps(project, options.services, options.include_deps)
+    engine = _engine(engine)
+    chosen: dict[str, object] = {}
+    for name in names:
+        service = project.service(name)
+        reason = _pull_skip_reason(service, engine, options, chosen)
+        if reason is not None:
+            sink.emit(Event("Service", name, "Skipped", detail=reason))
             continue
-        if run.dry_run:
+        chosen[service.image] = service
+    if run.dry_run:
+        return
+    failures = pulling.pull_images(tuple(chosen.values()), engine, sink, quiet=options.quiet,  # type: ignore[arg-type]
+                                   parallel=_parallel(run, environment),
+                                   tolerate=lambda s: options.ignore_pull_failures or "build" in s.config)
+    buildable = [s.name for s in chosen.values() if "build" in s.config  # type: ignore[attr-defined]
+                 and engine.image_details(s.image) is None]  # type: ignore[attr-defined]
+    if buildable:
+        sink.warn("Some service image(s) must be built from source by running:\n"
+                  f"    docker compose build {' '.join(buildable)}")
+    if failures:
+        raise pulling.pull_failure(*failures[0])
+
+
+def _with_deps(project: ModelProject, services: tuple[str, ...], include_deps: bool) -> tuple[str, ...]:
+    """The named services (all when none), plus what they depend on with `include_deps`."""
+    from pycompose.graph import build_graph
+
+    if include_deps and services:
+        return build_graph(project).with_dependencies(services)
+    return services or project.service_names()
+
+
+def _pull_skip_reason(service, engine: Engine, options: PullOptions, chosen: Mapping[str, object]) -> str | None:
+    """Why `pull` leaves the service out (v2's `Skipped …` texts), or None to pull it."""
+    from pycompose.build.pull import PullPolicy, parse_policy
+
+    if "image" not in service.config:
+        return "- No image to be pulled"
+    value = options.policy or service.config.get("pull_policy")
+    policy = parse_policy(value, name=service.name) if value else None
+    if policy is not None and policy.kind in (PullPolicy.NEVER, PullPolicy.BUILD):
+        return ""
+    if (policy is not None and policy.kind is PullPolicy.MISSING and not service.image.endswith(":latest")
+            and ":" in service.image.rsplit("/", 1)[-1] and engine.image_details(service.image) is not None):
+        return "- Image is already present locally"
+    if options.ignore_buildable and "build" in service.config:
+        return "- Image can be built"
+    other = chosen.get(service.image)
+    if other is not None:
+        return f"- Image is already being pulled by {other.name}"  # type: ignore[attr-defined]
+    return None
+
+
+def push(source: ProjectSource, options: PushOptions = PushOptions(), *, run: RunOptions = RunOptions(),
+         engine: Engine | None = None, sink: EventSink | None = None) -> None:
+    """Push the images of services with both `image:` and `build:` (and their `build.tags`), v2 `push`.
+
+    Raises:
+        EngineError: a push failed (`service "web": cannot push image …`), unless `ignore_push_failures`.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    sink = sink or PlainSink()
+    project, environment = _project(source)
+    _check_services(project, options.services)
+    names = _with_deps(project, options.services, options.include_deps)
+    engine = _engine(engine)
+    work: list[tuple[str, str]] = []
+    for name in names:
+        config = project.service(name).config
+        if "build" not in config or "image" not in config:
+            sink.emit(Event("Service", name, "Skipped"))
             continue
-        if "build" in service.config and policy != "always":
-            raise UsageError(f"image {reference} for service {service.name} is missing and pycompose cannot build "
-                             "yet: build it with `docker compose build` first")
-        pull_image = getattr(engine, "pull_image", None)
-        if pull_image is None:
-            raise NotFound(f"No such image: {reference}")
-        sink.emit(Event("Image", reference, "Pulling"))
-        pull_image(reference)
-        sink.emit(Event("Image", reference, "Pulled"))
+        work.extend((name, tag) for tag in dict.fromkeys([config["image"], *(config["build"].get("tags") or ())]))
+    if run.dry_run or not work:
+        return
+
+    def push_one(item: tuple[str, str]) -> str | None:
+        name, tag = item
+        sink.emit(Event("Image", tag, "Pushing"))
+        try:
+            engine.push_image(tag, None if options.quiet else
+                              (lambda line: sink.emit(Event("Image", tag, "Pushing", detail=line))))
+        except ComposeError as error:
+            sink.emit(Event("Image", tag, "Error", detail=str(error)))
+            return f'service "{name}": cannot push image {tag}: {error}'
+        sink.emit(Event("Image", tag, "Pushed"))
+        return None
+
+    with ThreadPoolExecutor(max_workers=min(len(work), _parallel(run, environment) or 16)) as pool:
+        failures = [message for message in pool.map(push_one, work) if message]
+    for message in failures if options.ignore_push_failures else ():
+        sink.warn(message)
+    if failures and not options.ignore_push_failures:
+        from pycompose.errors import EngineError
+
+        raise EngineError(failures[0])
 
 
 def down(
@@ -264,9 +479,28 @@ def down(
         observed = _observe(engine, project)
         plan = plan_down(project, observed, build_graph(project), DownPlanOptions(
             services=options.services, remove_orphans=options.remove_orphans, volumes=options.volumes,
-            timeout=options.timeout, images=options.rmi,
+            timeout=options.timeout,
         ))
+        if options.rmi:
+            plan = _with_image_removals(plan, project, engine, options)
         _run_plan(plan, project, observed, engine, sink, run, environment)
+
+
+def _with_image_removals(plan, project: ModelProject, engine: Engine, options: DownOptions):
+    """`--rmi`: v2's image selection (build/prune.py), removed after every container removal of the plan."""
+    from pycompose import labels
+    from pycompose.build.prune import images_to_remove
+    from pycompose.plan import Action, ActionKind, Plan
+
+    images = images_to_remove(project, options.rmi or "", labelled=engine.list_images(f"{labels.PROJECT}={project.name}"),
+        exists=lambda name: engine.image_details(name) is not None,
+        remove_orphans=options.remove_orphans)
+    if not images:
+        return plan
+    removals = tuple(a.id for a in plan.actions if a.kind is ActionKind.REMOVE_CONTAINER)
+    return Plan(actions=plan.actions + tuple(
+        Action(id=f"remove-image:{image}", kind=ActionKind.REMOVE_IMAGE, target=image, reason=f"--rmi {options.rmi}",
+               after=removals) for image in images), warnings=())
 
 
 def _lifecycle(source: ProjectSource, services: tuple[str, ...], engine: Engine | None):
@@ -917,12 +1151,15 @@ class Project:
 
     def up(self, wait: bool = True, services: Sequence[str] = (), *, force_recreate: bool = False,
            no_deps: bool = False, remove_orphans: bool = False, timeout: int | None = None,
-           wait_timeout: float | None = None, pull: str = "policy") -> None:
-        """Create and start the containers (`up -d`; with `wait`, `up --wait`: running and healthy)."""
+           wait_timeout: float | None = None, pull: str = "policy", build: bool = False) -> None:
+        """Create and start the containers (`up -d`; with `wait`, `up --wait`: running and healthy).
+
+        Missing images are pulled or built first (`build=True`: `up --build`, rebuild every buildable service).
+        """
         up(self.loaded, UpOptions(services=tuple(services), force_recreate=force_recreate, no_deps=no_deps,
                                   remove_orphans=remove_orphans, timeout=timeout, wait=wait,
                                   wait_timeout=wait_timeout if wait_timeout is not None else self.wait_timeout,
-                                  pull=pull),
+                                  pull=pull, build=build),
            engine=self.engine, sink=self.sink)
 
     def down(self, volumes: bool = False, *, remove_orphans: bool = False, timeout: int | None = None) -> None:

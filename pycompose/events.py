@@ -1,7 +1,7 @@
 """Progress events: the core emits them, presentation renders them (v2 `pkg/api/event.go`).
 
-The plain sink writes v2's plain-progress wording (` Container p-web-1  Started`) to stderr; a rich TTY view can
-implement the same two-method protocol later.
+The plain sink writes v2's plain-progress wording (` Container p-web-1  Started`) to stderr; the other renderings
+(live TTY view, JSON lines, quiet) live in `pycompose.presentation.progress` and implement the same protocol.
 """
 
 from __future__ import annotations
@@ -9,7 +9,10 @@ from __future__ import annotations
 import sys
 import threading
 from dataclasses import dataclass
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
+
+if TYPE_CHECKING:
+    from pycompose.plan import ActionKind
 
 
 @dataclass(frozen=True)
@@ -19,7 +22,23 @@ class Event:
     resource: str
     name: str
     status: str
+    """v2's status text: Creating, Created, Starting, Started, Running, Error…"""
     detail: str = ""
+    """Why, or what went wrong (an error message; in a dry run, the planned action's reason)."""
+
+    @property
+    def id(self) -> str:
+        """v2's event id: `Container p-web-1`."""
+        return f"{self.resource} {self.name}" if self.resource else self.name
+
+
+def resource_of(kind: ActionKind) -> str:
+    """The resource an action's events name: Network, Volume, Image, else Container."""
+    value = kind.value
+    for word in ("network", "volume", "image"):
+        if value.endswith(f" {word}"):
+            return word.capitalize()
+    return "Container"
 
 
 class EventSink(Protocol):
@@ -30,21 +49,22 @@ class EventSink(Protocol):
     def warn(self, message: str) -> None: ...
 
 
-class PlainSink:
-    """v2's plain progress: one line per event on a stream (stderr by default); thread-safe."""
+DRY_RUN_PREFIX = " DRY-RUN MODE - "
+"""v2's `api.DRYRUN_PREFIX`: every progress line of a dry run starts with it."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+
+class PlainSink:
+    """v2's plain progress: one line per event on a stream (stderr by default); thread-safe.
+
+    `dry_run` prefixes every line as v2 does (` DRY-RUN MODE -  Container p-web-1  Recreate`)."""
+
+    def __init__(self, stream: TextIO | None = None, *, dry_run: bool = False) -> None:
         self._stream = stream
         self._lock = threading.Lock()
+        self.dry_run = dry_run
 
     def emit(self, event: Event) -> None:
-        if not event.resource:  # a message about the whole command ("Gracefully Stopping...")
-            self._write(f"{event.name} {event.status}".rstrip() + "\n")
-            return
-        line = f" {event.resource} {event.name}  {event.status}"
-        if event.detail:
-            line += f" {event.detail}"
-        self._write(line + "\n")
+        self._write(plain_line(event, dry_run=self.dry_run) + "\n")
 
     def warn(self, message: str) -> None:
         from pycompose.cli.output import warn
@@ -57,6 +77,17 @@ class PlainSink:
         with self._lock:
             stream.write(text)
             stream.flush()
+
+
+def plain_line(event: Event, *, dry_run: bool = False) -> str:
+    """One event as v2's plain writer prints it; a detail follows the status after a colon."""
+    if not event.resource:  # a message about the whole command ("Gracefully Stopping...")
+        line = f"{event.name} {event.status}".rstrip()
+    else:
+        line = f" {event.resource} {event.name}  {event.status}"
+        if event.detail:
+            line += f": {event.detail}"
+    return f"{DRY_RUN_PREFIX}{line}" if dry_run else line
 
 
 class CollectingSink:

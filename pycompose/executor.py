@@ -16,7 +16,7 @@ from typing import Callable
 from pycompose import hashing, labels
 from pycompose.engine.base import Engine
 from pycompose.errors import ComposeError, EngineError, OperationFailed
-from pycompose.events import Event, EventSink
+from pycompose.events import Event, EventSink, resource_of
 from pycompose.model import Condition, Project
 from pycompose.observed import ObservedState
 from pycompose.plan import Action, ActionKind, Plan
@@ -112,8 +112,13 @@ def execute(plan: Plan, context: ExecutionContext) -> None:
 
 
 def _run(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    """Run one action; a failure is reported on its resource (v2 `ErrorMessageEvent`) before it propagates."""
     handler = _HANDLERS[action.kind]
-    handler(action, context, deadline)
+    try:
+        handler(action, context, deadline)
+    except Exception as error:
+        context.sink.emit(Event(resource_of(action.kind), action.target, "Error", str(error)))
+        raise
 
 
 def _emit(context: ExecutionContext, resource: str, name: str, status: str) -> None:

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 STDOUT, STDERR = 1, 2
 POLL_SECONDS = 1.0
+IDLE_GRACE_SECONDS = 3.0
+"""How long `logs -f` waits, once no container runs, for one to start (a recreate stops the old container
+before it starts the new one): only then does it end, as v2 does when the project stops."""
 
 
 @dataclass(frozen=True)
@@ -94,11 +97,11 @@ def multiplex(
     active: dict[str, float] = {}
     ended: dict[str, float] = {}
 
-    def read(target: LogTarget, since: str | None) -> None:
+    def read(target: LogTarget, since: str | None, whole: bool) -> None:
         splitters = {STDOUT: LineSplitter(), STDERR: LineSplitter()}
         try:
             for stream, data in engine.stream_logs(
-                target.container_id, follow=options.follow, tail=options.tail if since is None else "all",
+                target.container_id, follow=options.follow, tail="all" if whole or since else options.tail,
                 since=since or options.since, until=options.until, timestamps=options.timestamps,
             ):
                 splitter = splitters.get(stream) or splitters[STDOUT]
@@ -111,13 +114,16 @@ def multiplex(
                 lines.put(LogLine(target.name, target.service, stream, raw.decode("utf-8", "replace")))
         lines.put((_END, target.container_id))
 
-    def attach(target: LogTarget, since: str | None = None) -> None:
+    def attach(target: LogTarget, since: str | None = None, whole: bool = False) -> None:
+        """`since`: a container that ran before, from where its last stream ended; `whole`: one that appeared
+        while following, from its first line (v2 applies --tail to it too and so can miss what it wrote)."""
         active[target.container_id] = time.time()
-        threading.Thread(target=read, args=(target, since), daemon=True, name=f"logs-{target.name}").start()
+        threading.Thread(target=read, args=(target, since, whole), daemon=True, name=f"logs-{target.name}").start()
 
     for target in targets:
         attach(target)
     next_poll = time.monotonic() + POLL_SECONDS
+    idle_since: float | None = None
     while True:
         if not active and not (options.follow and discover is not None):
             return
@@ -144,8 +150,12 @@ def multiplex(
             if on_new is not None and target.container_id not in ended:
                 on_new(target)
             restarted_at = ended.get(target.container_id)
-            attach(target, since=engine_timestamp(restarted_at) if restarted_at else None)
-        if not active and not running_any and lines.empty():
+            attach(target, since=engine_timestamp(restarted_at) if restarted_at else None, whole=restarted_at is None)
+        if active or running_any or not lines.empty():
+            idle_since = None
+        elif idle_since is None:
+            idle_since = time.monotonic()
+        elif time.monotonic() - idle_since >= IDLE_GRACE_SECONDS:
             return
 
 

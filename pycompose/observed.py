@@ -22,6 +22,25 @@ class ObservedMount:
 
 
 @dataclass(frozen=True)
+class ObservedConfig:
+    """How an existing container was created, as `inspect` reports it; only to explain why it is recreated.
+
+    The container carries only the config hash, so naming what changed needs these values. Present when the
+    engine adapter inspected the container (a dry run), None otherwise."""
+
+    env: tuple[str, ...] = ()
+    """Config.Env, `KEY=value` items, the image's own variables included."""
+    command: tuple[str, ...] | None = None
+    """Config.Cmd."""
+    entrypoint: tuple[str, ...] | None = None
+    """Config.Entrypoint."""
+    working_dir: str = ""
+    user: str = ""
+    port_bindings: tuple[tuple[str, str], ...] = ()
+    """HostConfig.PortBindings flattened: (`8080/tcp`, host port) pairs; an empty host port: any free one."""
+
+
+@dataclass(frozen=True)
 class ObservedContainer:
     """A container carrying the project's labels."""
 
@@ -41,6 +60,9 @@ class ObservedContainer:
     created: int = 0
     status: str = ""
     ports: tuple[Mapping[str, object], ...] = ()
+    """The list summary's Ports (published ones only while running)."""
+    config: ObservedConfig | None = None
+    """What inspect reports about its creation; None unless the adapter was asked for details."""
 
     @property
     def service(self) -> str:
@@ -85,6 +107,10 @@ class ObservedImage:
 
     id: str
     volumes: tuple[str, ...] = ()
+    env: tuple[str, ...] | None = None
+    """Config.Env of the image (`KEY=value`); None when not reported."""
+    labels: Mapping[str, str] | None = None
+    """Config.Labels of the image; None when not reported."""
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import os
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
 
 import typer
+
+if TYPE_CHECKING:
+    from pycompose.api import RunOptions
+    from pycompose.events import EventSink
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,30 @@ class GlobalOptions:
         )
         values.update(overrides)
         return ProjectOptions(**values)
+
+    def run_options(self) -> RunOptions:
+        """`--parallel` and `--dry-run` as the API takes them."""
+        from pycompose.api import RunOptions
+
+        return RunOptions(parallel=self.parallel, dry_run=self.dry_run)
+
+    def progress_mode(self) -> str:
+        """tty, plain, json or quiet: `--progress` (else COMPOSE_PROGRESS, else auto) with `--ansi`, as v2 decides.
+
+        Raises:
+            UsageError: an unknown mode, or a mode that contradicts `--ansi`.
+        """
+        from pycompose.presentation.progress import resolve_mode
+
+        return resolve_mode(self.progress, self.ansi, sys.stderr)
+
+    @contextmanager
+    def sink(self, title: str = "Running") -> Iterator[EventSink]:
+        """The progress sink of one command on stderr; `title` heads the live view (v2: Running, Stopping…)."""
+        from pycompose.presentation.progress import open_sink
+
+        with open_sink(self.progress_mode(), title=title, dry_run=self.dry_run) as sink:
+            yield sink
 
 
 def global_options(ctx: typer.Context) -> GlobalOptions:

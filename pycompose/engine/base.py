@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping, Protocol
+from typing import IO, Any, Callable, Iterator, Mapping, Protocol
 
 from pycompose.observed import ObservedContainer, ObservedImage, ObservedState
 
@@ -28,11 +28,42 @@ class ContainerSpec:
     networks: tuple[NetworkAttachment, ...] = ()
 
 
+@dataclass(frozen=True)
+class BuildSpec:
+    """One image build for the engine's classic builder (`POST /build`), engine-neutral values.
+
+    `dockerfile` is the Dockerfile's name inside the context tar (what `build/context.py` returns); `tags` are
+    every name the image gets, the first one the service's image. `args` values are already resolved (None: the
+    argument is not passed, its `ARG` default applies).
+    """
+
+    tags: tuple[str, ...]
+    dockerfile: str
+    args: Mapping[str, str] = field(default_factory=dict)
+    target: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    network: str | None = None
+    shm_size: int | None = None
+    extra_hosts: tuple[str, ...] = ()
+    """`host:ip` items, as the engine takes them."""
+    cache_from: tuple[str, ...] = ()
+    no_cache: bool = False
+    pull: bool = False
+    platform: str | None = None
+    memory: int | None = None
+
+
+OutputLine = Callable[[str], None]
+"""Receives one line of build or pull progress (no trailing newline)."""
+
+
 class Engine(Protocol):
     def observe(
         self, project: str, *, networks: tuple[str, ...] = (), volumes: tuple[str, ...] = (),
-        images: tuple[str, ...] = (), all_containers: bool = True,
-    ) -> ObservedState: ...
+        images: tuple[str, ...] = (), all_containers: bool = True, details: bool = False,
+    ) -> ObservedState:
+        """`details`: inspect each container too (`ObservedContainer.config`), to explain recreations."""
+        ...
 
     def inspect_container(self, container_id: str) -> ObservedContainer: ...
 
@@ -61,6 +92,18 @@ class Engine(Protocol):
     def rename_container(self, container_id: str, name: str) -> None: ...
 
     def remove_image(self, reference: str) -> bool: ...
+
+    def build_image(self, spec: BuildSpec, context: IO[bytes], output: OutputLine) -> str:
+        """Build from a context tar; the new image's id. Raises EngineError with the engine's message."""
+        ...
+
+    def pull_image(self, reference: str, output: OutputLine | None = None) -> None: ...
+
+    def push_image(self, reference: str, output: OutputLine | None = None) -> None: ...
+
+    def list_images(self, label: str) -> list[dict[str, Any]]:
+        """Summaries (`Id`, `RepoTags`, `Labels`) of the non-dangling images carrying the `key=value` label."""
+        ...
 
     def connect_network(self, container_id: str, attachment: NetworkAttachment) -> None: ...
 

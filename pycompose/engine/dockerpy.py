@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from typing import Any, Iterator, Mapping
+from typing import IO, Any, Callable, Iterator, Mapping
 
 from pycompose import labels
-from pycompose.engine.base import ContainerSpec, NetworkAttachment
+from pycompose.engine.base import BuildSpec, ContainerSpec, NetworkAttachment, OutputLine
 from pycompose.engine.context import EngineEndpoint, resolve_endpoint
 from pycompose.errors import EngineError, EngineUnreachable, NotFound
 from pycompose.observed import (
+    ObservedConfig,
     ObservedContainer,
     ObservedImage,
     ObservedMount,
@@ -84,15 +85,17 @@ class DockerEngine:
 
     def observe(
         self, project: str, *, networks: tuple[str, ...] = (), volumes: tuple[str, ...] = (),
-        images: tuple[str, ...] = (), all_containers: bool = True,
+        images: tuple[str, ...] = (), all_containers: bool = True, details: bool = False,
     ) -> ObservedState:
-        """One label-filtered list per resource kind (v2 filters), plus the model's named networks/volumes."""
+        """One label-filtered list per resource kind (v2 filters), plus the model's named networks/volumes;
+        with `details`, one inspect per container as well (what it was created with)."""
         api = self._api()
         with self._errors():
             summaries = api.containers(all=all_containers, filters={"label": labels.project_filters(project)})
             network_list = api.networks()
             volume_list = (api.volumes() or {}).get("Volumes") or []
-        containers = tuple(_container_from_summary(item) for item in summaries)
+            inspected = {item["Id"]: api.inspect_container(item["Id"]) for item in summaries} if details else {}
+        containers = tuple(_container_from_summary(item, inspected.get(item["Id"])) for item in summaries)
         wanted_networks = set(networks)
         found_networks = {
             n["Name"]: ObservedNetwork(id=n["Id"], name=n["Name"], labels=n.get("Labels") or {})
@@ -134,13 +137,64 @@ class DockerEngine:
             return None
         except docker.errors.ImageNotFound:
             return None
-        volumes = tuple(((info.get("Config") or {}).get("Volumes") or {}).keys())
-        return ObservedImage(id=info["Id"], volumes=volumes)
+        config = info.get("Config") or {}
+        return ObservedImage(id=info["Id"], volumes=tuple((config.get("Volumes") or {}).keys()),
+                             env=tuple(config.get("Env") or ()), labels=dict(config.get("Labels") or {}))
 
-    def pull_image(self, reference: str) -> None:
-        repository, _, tag = reference.rpartition(":") if ":" in reference.split("/")[-1] else (reference, "", "latest")
+    def pull_image(self, reference: str, output: OutputLine | None = None) -> None:
+        """Pull `reference` (`:latest` when untagged); progress lines go to `output`."""
+        repository, tag = _split_reference(reference)
         with self._errors():
-            self._api().pull(repository, tag=tag)
+            stream = self._api().pull(repository, tag=tag, stream=True, decode=True)
+            _follow_progress(stream, output, shown=_is_pull_layer_progress)
+
+    def push_image(self, reference: str, output: OutputLine | None = None) -> None:
+        repository, tag = _split_reference(reference)
+        with self._errors():
+            stream = self._api().push(repository, tag=tag, stream=True, decode=True)
+            _follow_progress(stream, output, shown=_is_layer_message)
+
+    def build_image(self, spec: BuildSpec, context: IO[bytes], output: OutputLine) -> str:
+        """`POST /build` (classic builder) with a ready context tar; tags beyond the first are added after.
+
+        The engine reports a failing step inside the stream (`error`), a Dockerfile it cannot parse as an HTTP
+        error; both become EngineError with the engine's message.
+        """
+        api = self._api()
+        options: dict[str, Any] = {
+            "fileobj": context, "custom_context": True, "tag": spec.tags[0], "dockerfile": spec.dockerfile,
+            "rm": True, "nocache": spec.no_cache, "pull": spec.pull, "decode": True,
+            "buildargs": dict(spec.args) or None, "target": spec.target, "labels": dict(spec.labels) or None,
+            "network_mode": spec.network, "shmsize": spec.shm_size, "cache_from": list(spec.cache_from) or None,
+            "extra_hosts": list(spec.extra_hosts) or None, "platform": spec.platform,
+        }
+        if spec.memory:
+            options["container_limits"] = {"memory": spec.memory}
+        image_id = ""
+        with self._errors():
+            pending = ""
+            for message in api.build(**options):
+                if message.get("error"):
+                    raise EngineError(str(message["error"]).strip())
+                aux = message.get("aux") or {}
+                image_id = aux.get("ID", image_id)
+                text = message.get("stream")
+                if text is None and message.get("status"):
+                    text = _progress_text(message) + "\n"
+                pending += text or ""
+                *lines, pending = pending.split("\n")
+                for line in lines:
+                    output(line)
+            if pending:
+                output(pending)
+            for extra in spec.tags[1:]:
+                repository, tag = _split_reference(extra)
+                api.tag(image_id or spec.tags[0], repository, tag)
+        return image_id
+
+    def list_images(self, label: str) -> list[dict[str, Any]]:
+        with self._errors():
+            return list(self._api().images(filters={"label": label, "dangling": False}))
 
     # networks and volumes ------------------------------------------------------------------------------------
 
@@ -210,7 +264,12 @@ class DockerEngine:
                 self._api().stop(container_id, timeout=timeout)
 
     def restart_container(self, container_id: str, timeout: int | None) -> None:
+        """No timeout: the container's own stop timeout (`stop_grace_period`), else the engine's 10 s, as the
+        engine does for `stop` (docker-py's `restart` needs a number)."""
         with self._errors():
+            if timeout is None:
+                config = self._api().inspect_container(container_id).get("Config") or {}
+                timeout = config.get("StopTimeout") if config.get("StopTimeout") is not None else 10
             self._api().restart(container_id, timeout=timeout)
 
     def kill_container(self, container_id: str, signal: str) -> None:
@@ -226,13 +285,17 @@ class DockerEngine:
             self._api().rename(container_id, name)
 
     def remove_image(self, reference: str) -> bool:
+        """Untag/remove an image; False when it is absent or still used by a container (v2 warns and goes on)."""
         try:
             with self._errors():
                 self._api().remove_image(reference)
         except NotFound:
             return False
+        except EngineError as error:
+            if "conflict" in str(error).lower() or "being used" in str(error):
+                return False
+            raise
         return True
-
 
     def follow_logs(self, container_id: str) -> Iterator[bytes]:
         """Log lines from now on (plus the tail so far), until the container stops."""
@@ -307,6 +370,49 @@ class DockerEngine:
             return int(self._api().wait(container_id, timeout=None)["StatusCode"])
 
 
+def _split_reference(reference: str) -> tuple[str, str]:
+    """`repo[:tag]` → (repo, tag); a `host:port/` prefix is not a tag; no tag → `latest`; a digest stays whole."""
+    if "@" in reference:
+        return reference, ""
+    last = reference.rsplit("/", 1)[-1]
+    if ":" in last:
+        repository, _, tag = reference.rpartition(":")
+        return repository, tag
+    return reference, "latest"
+
+
+def _progress_text(message: Mapping[str, Any]) -> str:
+    """A pull/push progress message as the docker CLI prints it without a TTY: `id: status progress`."""
+    parts = [f"{message['id']}:"] if message.get("id") else []
+    parts.append(str(message.get("status", "")))
+    if message.get("progress"):
+        parts.append(str(message["progress"]))
+    return " ".join(parts)
+
+
+def _is_layer_message(message: Mapping[str, Any]) -> bool:
+    """What v2 shows of a push: messages about a layer (`toPushProgressEvent` drops those without an id, such as
+    "The push refers to repository" and the final digest line)."""
+    return bool(message.get("id"))
+
+
+def _is_pull_layer_progress(message: Mapping[str, Any]) -> bool:
+    """What v2 shows of a pull (`toPullProgressEvent`): layer messages carrying progress, not "Pulling from",
+    "Digest:" or "Status: Downloaded newer image"."""
+    return bool(message.get("id")) and "progressDetail" in message
+
+
+def _follow_progress(stream: Iterator[Mapping[str, Any]], output: OutputLine | None,
+                     shown: Callable[[Mapping[str, Any]], bool] = lambda message: True) -> None:
+    """Drain a pull/push JSON stream; an `error` message in it becomes EngineError (the HTTP status was 200).
+    The messages `shown` accepts go to `output`."""
+    for message in stream:
+        if message.get("error"):
+            raise EngineError(f"Error response from daemon: {str(message['error']).strip()}")
+        if output is not None and message.get("status") and shown(message):
+            output(_progress_text(message))
+
+
 def _explain(error: Any, what: str) -> str:
     explanation = getattr(error, "explanation", None) or str(error)
     if isinstance(explanation, bytes):
@@ -314,7 +420,21 @@ def _explain(error: Any, what: str) -> str:
     return f"Error response from daemon: {explanation}" if not what else what
 
 
-def _container_from_summary(item: Mapping[str, Any]) -> ObservedContainer:
+def _config_from_inspect(info: Mapping[str, Any]) -> ObservedConfig:
+    config = info.get("Config") or {}
+    bindings = (info.get("HostConfig") or {}).get("PortBindings") or {}
+    return ObservedConfig(
+        env=tuple(config.get("Env") or ()),
+        command=None if config.get("Cmd") is None else tuple(config["Cmd"]),
+        entrypoint=None if config.get("Entrypoint") is None else tuple(config["Entrypoint"]),
+        working_dir=config.get("WorkingDir") or "",
+        user=config.get("User") or "",
+        port_bindings=tuple(sorted({(port, binding.get("HostPort") or "")
+                                    for port, items in bindings.items() for binding in items or ()})),
+    )
+
+
+def _container_from_summary(item: Mapping[str, Any], inspected: Mapping[str, Any] | None = None) -> ObservedContainer:
     status = item.get("Status") or ""
     health = None
     if "(healthy)" in status:
@@ -345,4 +465,5 @@ def _container_from_summary(item: Mapping[str, Any]) -> ObservedContainer:
         created=int(item.get("Created") or 0),
         status=status,
         ports=tuple(item.get("Ports") or ()),
+        config=None if inspected is None else _config_from_inspect(inspected),
     )

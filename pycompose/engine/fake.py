@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import itertools
 import threading
-from typing import Any, Iterator, Mapping
+from typing import IO, Any, Iterator, Mapping
 
 from pycompose import labels
-from pycompose.engine.base import ContainerSpec
+from pycompose.engine.base import BuildSpec, ContainerSpec, OutputLine
 from pycompose.errors import EngineError, NotFound
 from pycompose.observed import ObservedContainer, ObservedImage, ObservedNetwork, ObservedState, ObservedVolume
 
@@ -24,11 +24,15 @@ class FakeEngine:
         self.images = dict(images or {"busybox:latest": ObservedImage(id="sha256:busybox")})
         self.calls: list[tuple[str, str]] = []
         self.fail: dict[tuple[str, str], str] = {}
-        """(operation, container name) → error message to raise."""
+        """(operation, container name) → error message to raise; ("build_failure", image) fails that build."""
         self.health: dict[str, str] = {}
         """container name → health reported once running."""
         self.exit_codes: dict[str, int] = {}
         """container name → the container exits with this code right after it starts."""
+        self.builds: list[BuildSpec] = []
+        self.pullable: set[str] = set()
+        self.labelled_images: list[Mapping[str, Any]] = []
+        """What `list_images` returns (summaries with RepoTags and Labels)."""
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -53,7 +57,8 @@ class FakeEngine:
             self.containers[new.name] = new
         return new
 
-    def observe(self, project: str, *, networks=(), volumes=(), images=(), all_containers=True) -> ObservedState:
+    def observe(self, project: str, *, networks=(), volumes=(), images=(), all_containers=True,
+                details=False) -> ObservedState:
         containers = tuple(
             c for c in self.containers.values()
             if c.labels.get(labels.PROJECT) == project and (all_containers or c.running)
@@ -136,6 +141,35 @@ class FakeEngine:
     def remove_image(self, reference: str) -> bool:
         self._record("remove_image", reference)
         return self.images.pop(reference, None) is not None
+
+    def image_details(self, reference: str) -> dict[str, Any] | None:
+        image = self.images.get(reference)
+        return None if image is None else {"Id": image.id, "RepoTags": [reference], "Metadata": {}}
+
+    def build_image(self, spec: BuildSpec, context: IO[bytes], output: OutputLine) -> str:
+        """Records the build; `fail[("build", tag)]` makes it fail with that message after one output line."""
+        self._record("build", spec.tags[0])
+        self.builds.append(spec)
+        output(f"Step 1/1 : FROM {spec.tags[0]}-base")
+        if ("build_failure", spec.tags[0]) in self.fail:
+            raise EngineError(self.fail[("build_failure", spec.tags[0])])
+        image = ObservedImage(id=f"sha256:built{next(self._ids)}")
+        for tag in spec.tags:
+            self.images[tag] = image
+        return image.id
+
+    def pull_image(self, reference: str, output: OutputLine | None = None) -> None:
+        """Pulls succeed only for references listed in `pullable`."""
+        self._record("pull", reference)
+        if reference not in self.pullable:
+            raise NotFound(f"Error response from daemon: pull access denied for {reference}")
+        self.images[reference] = ObservedImage(id=f"sha256:pulled{next(self._ids)}")
+
+    def push_image(self, reference: str, output: OutputLine | None = None) -> None:
+        self._record("push", reference)
+
+    def list_images(self, label: str) -> list[dict[str, Any]]:
+        return [dict(summary) for summary in self.labelled_images]
 
     def connect_network(self, container_id: str, attachment) -> None:
         self._record("connect", self._by_id(container_id).name)

@@ -12,9 +12,10 @@ from dataclasses import dataclass, replace
 from pycompose import hashing, labels
 from pycompose.graph import ProjectGraph
 from pycompose.model import Condition, Project, Service
-from pycompose.observed import ObservedContainer, ObservedState
+from pycompose.observed import ObservedContainer, ObservedImage, ObservedState
 from pycompose.plan import Action, ActionKind, Plan
 from pycompose.planner import ids
+from pycompose.planner.diff import recreate_reason
 from pycompose.planner.options import RecreatePolicy, UpPlanOptions
 from pycompose.planner.resources import plan_networks, plan_volumes
 from pycompose.planner.orphans import find_orphans, orphan_warning, plan_orphan_removal
@@ -113,8 +114,7 @@ def _decide(
         kept = sorted(existing[len(surplus):], key=lambda c: c.number)
         kept_decisions = []
         for container in kept:
-            reason = _recreate_reason(service, container, expected_hash, image.id if image else None, policy,
-                                      recreated, options)
+            reason = _recreate_reason(project, service, container, expected_hash, image, policy, recreated, options)
             reason = reason or _attachment_reason(project, observed, service, container, policy)
             if reason:
                 recreated.add(name)
@@ -129,10 +129,11 @@ def _decide(
 
 
 def _recreate_reason(
+    project: Project,
     service: Service,
     container: ObservedContainer,
     expected_hash: str,
-    image_id: str | None,
+    image: ObservedImage | None,
     policy: RecreatePolicy,
     recreated: set[str],
     options: UpPlanOptions,
@@ -145,8 +146,8 @@ def _recreate_reason(
         if referenced in recreated:
             return f"dependency {referenced} recreated"
     if container.config_hash != expected_hash:
-        return "config hash changed"
-    if image_id and container.labels.get(labels.IMAGE) and container.labels[labels.IMAGE] != image_id:
+        return recreate_reason(project, service, container, image)  # what changed, as far as can be told
+    if image and container.labels.get(labels.IMAGE) and container.labels[labels.IMAGE] != image.id:
         return "image changed"
     return None
 

@@ -115,3 +115,25 @@ def loader():
         from pycompose.loader import canonical, dotenv  # noqa: F401 - probing that the loader has landed
     except ImportError:
         pytest.skip("the loader (pycompose.loader.canonical/dotenv) has not landed yet")
+
+
+@pytest.fixture(scope="session")
+def local_registry():
+    """`127.0.0.1:PORT` of an image registry on loopback only, started once (scripts/registry.sh; port
+    PYCOMPOSE_REGISTRY_PORT, 5055), or a skip with the reason. The registry is a background daemon: nothing
+    waits for it, and CI ends it with the job."""
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "registry.sh"
+    try:
+        result = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=600,
+                                stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        pytest.skip("no local registry: scripts/registry.sh did not finish within 600 s")
+    lines = result.stdout.split()
+    if result.returncode != 0 or not lines:
+        reason = (result.stderr.strip().splitlines() or [f"exit {result.returncode}"])[-1]
+        pytest.skip(f"no local registry (scripts/registry.sh): {reason}")
+    address = lines[-1]
+    assert address.startswith("127.0.0.1:"), address
+    yield address

@@ -60,6 +60,9 @@ def test_up_ps_down_through_the_cli(cli, project_name):
     assert cli("ps", "--status", "exited", "--services").stdout.split() == ["web"]
     assert cli("start").returncode == 0
     assert cli("restart", "-t", "1").returncode == 0
+    restarted = cli("restart", "web")  # no -t: the container's own stop timeout
+    assert restarted.returncode == 0 and "Traceback" not in restarted.stderr, restarted.stderr
+    assert f"{project_name}-web-1" in restarted.stderr
     assert cli("kill", "-s", "SIGKILL", "web").returncode == 0
     assert cli("rm", "-f").stdout == ""
     assert cli("ps", "-a", "--services").stdout.split() == ["db"]
@@ -81,7 +84,7 @@ def test_unreachable_engine_is_one_line_and_exit_1(cli):
 def test_dry_run_changes_nothing(cli, project_name):
     result = cli("--dry-run", "up", "-d")
     assert result.returncode == 0, result.stderr
-    assert "create container" in result.stderr
+    assert "Create: not found" in result.stderr
     assert cli("ps", "-a", "-q").stdout == ""
 
 

@@ -1,14 +1,13 @@
 """The LAMP sample end to end on the real engine: visits counted in MariaDB, a note that survives `down` and
-is gone after `down -v`. Once through the CLI, once (shorter) through the Python API.
-
-pycompose cannot build images yet, so the fixture builds `<project>-web` and `<project>-db` (the compose file's
-default image names) with the `docker build` CLI, and `up` runs with `--no-build`.
+is gone after `down -v`. Once through the CLI (`up --build --wait`), once (shorter) through the Python API (whose
+`up` builds the missing images, as v2 does). The fixture only seeds the Debian base image; each test's project
+builds `<project>-web` and `<project>-db` itself (the engine's layer cache makes the second build quick) and
+removes them afterwards.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -31,38 +30,21 @@ def _image_exists(reference: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def lamp_images():
-    """`lamp-web` / `lamp-db` built once per run (Debian base seeded when missing); yields a tagger."""
-    if shutil.which("docker") is None:
-        pytest.skip("the docker CLI is needed to build the sample's images")
+def debian_base():
+    """The Debian base image, seeded with scripts/seed-debian.sh when missing (no registry to pull it from)."""
     if not _image_exists(BASE_IMAGE):
         seed = subprocess.run(["bash", str(ROOT / "scripts" / "seed-debian.sh")], capture_output=True, text=True,
                               timeout=900)
         if seed.returncode != 0 or not _image_exists(BASE_IMAGE):
             pytest.skip(f"{BASE_IMAGE} is missing and scripts/seed-debian.sh could not build it: "
                         f"{seed.stderr.strip().splitlines()[-1:] or seed.returncode}")
-    for service in ("web", "db"):
-        build = subprocess.run(["docker", "build", "-q", "-t", f"lamp-{service}", str(SAMPLE / service)],
-                               capture_output=True, text=True, timeout=900)
-        if build.returncode != 0:
-            pytest.skip(f"building the sample's {service} image failed (the Debian mirror is needed): "
-                        f"{build.stderr.strip()[-300:]}")
-    tags: list[str] = []
-
-    def tag_for(project: str) -> None:
-        for service in ("web", "db"):
-            subprocess.run(["docker", "tag", f"lamp-{service}", f"{project}-{service}"], check=True)
-            tags.append(f"{project}-{service}")
-
-    yield tag_for
-    for tag in tags:  # only the per-project names; lamp-web / lamp-db stay for the next run
-        subprocess.run(["docker", "image", "rm", tag], capture_output=True)
 
 
 @pytest.fixture
-def lamp_project(loader, lamp_images, project_name):
-    lamp_images(project_name)
-    return project_name
+def lamp_project(loader, debian_base, project_name):
+    yield project_name
+    for service in ("web", "db"):  # built by the test's `up`; classic builds carry no project label
+        subprocess.run(["docker", "image", "rm", f"{project_name}-{service}"], capture_output=True)
 
 
 def _free_port() -> int:
@@ -99,8 +81,8 @@ def test_lamp_through_the_cli_keeps_data_across_down_and_loses_it_with_down_v(la
         assert done.returncode == 0 or not check, f"{' '.join(args)}:\n{done.stderr}"
 
     try:
-        # the stack comes up healthy and counts visits in the database
-        compose("up", "-d", "--wait", "--no-build")
+        # the stack is built and comes up healthy, and counts visits in the database
+        compose("up", "--build", "--wait")
         first = _visits(port)
         assert _visits(port) == first + 1
 

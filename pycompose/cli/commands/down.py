@@ -28,4 +28,6 @@ def down(
         raise UsageError(f'invalid --rmi value: expected "local" or "all", got "{rmi}"')
     options = api.DownOptions(services=tuple(services or ()), remove_orphans=remove_orphans, volumes=volumes,
                               timeout=timeout, rmi=rmi)
-    api.down(global_options(ctx).project_options(services=tuple(services or ())), options, run=api.RunOptions(global_options(ctx).parallel, global_options(ctx).dry_run))
+    flags = global_options(ctx)
+    with flags.sink("Running") as sink:
+        api.down(flags.project_options(services=tuple(services or ())), options, run=flags.run_options(), sink=sink)

@@ -21,5 +21,7 @@ def kill(
 ) -> None:
     from pycompose import api
 
-    source = global_options(ctx).project_options(services=tuple(services or ()))
-    api.kill(source, tuple(services or ()), signal, remove_orphans=remove_orphans, run=api.RunOptions(global_options(ctx).parallel, global_options(ctx).dry_run))
+    options = global_options(ctx)
+    with options.sink("Killing") as sink:
+        api.kill(options.project_options(services=tuple(services or ())), tuple(services or ()), signal,
+                 remove_orphans=remove_orphans, run=options.run_options(), sink=sink)

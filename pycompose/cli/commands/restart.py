@@ -21,4 +21,7 @@ def restart(
 ) -> None:
     from pycompose import api
 
-    api.restart(global_options(ctx).project_options(services=tuple(services or ())), tuple(services or ()), timeout, no_deps, run=api.RunOptions(global_options(ctx).parallel, global_options(ctx).dry_run))
+    options = global_options(ctx)
+    with options.sink("Restarting") as sink:
+        api.restart(options.project_options(services=tuple(services or ())), tuple(services or ()), timeout, no_deps,
+                    run=options.run_options(), sink=sink)

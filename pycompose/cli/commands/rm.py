@@ -24,8 +24,10 @@ def rm(
 ) -> None:
     from pycompose import api
 
-    api.rm(global_options(ctx).project_options(services=tuple(services or ())), tuple(services or ()), stop_first=stop, volumes=volumes,
-           confirm=None if force else _ask, run=api.RunOptions(global_options(ctx).parallel, global_options(ctx).dry_run))
+    options = global_options(ctx)
+    with options.sink("Removing") as sink:
+        api.rm(options.project_options(services=tuple(services or ())), tuple(services or ()), stop_first=stop,
+               volumes=volumes, confirm=None if force else _ask, run=options.run_options(), sink=sink)
 
 
 def _ask(names: list[str]) -> bool:

@@ -19,4 +19,7 @@ def start(
 ) -> None:
     from pycompose import api
 
-    api.start(global_options(ctx).project_options(services=tuple(services or ())), tuple(services or ()), run=api.RunOptions(global_options(ctx).parallel, global_options(ctx).dry_run))
+    options = global_options(ctx)
+    with options.sink("Running") as sink:
+        api.start(options.project_options(services=tuple(services or ())), tuple(services or ()),
+                  run=options.run_options(), sink=sink)

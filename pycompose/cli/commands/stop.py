@@ -20,4 +20,7 @@ def stop(
 ) -> None:
     from pycompose import api
 
-    api.stop(global_options(ctx).project_options(services=tuple(services or ())), tuple(services or ()), timeout, run=api.RunOptions(global_options(ctx).parallel, global_options(ctx).dry_run))
+    options = global_options(ctx)
+    with options.sink("Stopping") as sink:
+        api.stop(options.project_options(services=tuple(services or ())), tuple(services or ()), timeout,
+                 run=options.run_options(), sink=sink)

@@ -34,6 +34,7 @@ def up(
     attach: Annotated[Optional[list[str]], typer.Option("--attach", metavar="stringArray", help="Restrict attaching to the specified services. Incompatible with --attach-dependencies.")] = None,
     no_attach: Annotated[Optional[list[str]], typer.Option("--no-attach", metavar="stringArray", help="Do not attach (stream logs) to the specified services")] = None,
     pull: Annotated[str, typer.Option("--pull", metavar="string", help='Pull image before running ("always"|"missing"|"never")')] = "policy",
+    quiet_pull: Annotated[bool, typer.Option("--quiet-pull", help="Pull without printing progress information")] = False,
     renew_anon_volumes: Annotated[bool, typer.Option("--renew-anon-volumes", "-V", help="Recreate anonymous volumes instead of retrieving data from the previous containers")] = False,
 ) -> None:
     from pycompose import api
@@ -41,8 +42,8 @@ def up(
 
     if build and no_build:
         raise UsageError("--build and --no-build are incompatible")
-    if build:
-        raise UsageError("--build: pycompose has no image builder yet; run `docker compose build` first")
+    if pull not in ("policy", "always", "missing", "never", "build", "if_not_present"):
+        raise UsageError(f'invalid --pull option "{pull}"')
     if detach and (abort_on_container_exit or exit_code_from or attach):
         raise UsageError("--detach cannot be combined with --abort-on-container-exit, --exit-code-from or --attach")
     if wait and (abort_on_container_exit or exit_code_from or attach):
@@ -55,9 +56,12 @@ def up(
         always_recreate_deps=always_recreate_deps, no_start=no_start, remove_orphans=remove_orphans,
         renew_anon_volumes=renew_anon_volumes, timeout=timeout, wait=wait,
         wait_timeout=float(wait_timeout) if wait_timeout else None, scale=_scale(scale or []), pull=pull,
+        build=build, no_build=no_build, quiet_pull=quiet_pull,
     )
-    source = global_options(ctx).project_options(services=tuple(services or ()))
-    api.up(source, options, run=api.RunOptions(global_options(ctx).parallel, global_options(ctx).dry_run))
+    flags = global_options(ctx)
+    source = flags.project_options(services=tuple(services or ()))
+    with flags.sink("Running") as sink:
+        api.up(source, options, run=flags.run_options(), sink=sink)
     if detach or wait or no_start:
         return
     code = api.attach(source, services=tuple(attach or services or ()), exclude=tuple(no_attach or ()),

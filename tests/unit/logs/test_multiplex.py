@@ -51,3 +51,24 @@ def test_since_and_until_values_as_the_docker_cli_reads_them():
     assert engine_timestamp("2013-01-02T13:23:37Z") == "1357133017.000000000"
     assert engine_timestamp("2013-01-02T13:23:37+01:00") == "1357129417.000000000"
     assert engine_timestamp("1357133017") == "1357133017"
+
+
+def test_following_reads_a_container_that_appears_from_its_first_line_and_ends_when_none_runs(monkeypatch):
+    import pycompose.logs as logs
+
+    monkeypatch.setattr(logs, "POLL_SECONDS", 0.05)
+    monkeypatch.setattr(logs, "IDLE_GRACE_SECONDS", 0.3)
+    calls = []
+
+    class Recording(ChunkEngine):
+        def stream_logs(self, container_id, **kwargs):
+            calls.append((container_id, kwargs["tail"]))
+            yield from self.chunks[container_id]
+
+    engine = Recording({"old": [(1, b"old\n")], "new": [(1, b"gen=2\n")]})
+    polls = iter([[(LogTarget("new", "web-1", "web"), True)]])
+    got: list[LogLine] = []
+    multiplex(engine, [LogTarget("old", "web-1", "web")], LogOptions(follow=True, tail="0"), got.append,
+              discover=lambda: next(polls, []))
+    assert calls == [("old", "0"), ("new", "all")]  # --tail for what was there, everything of what came after
+    assert [line.text for line in got] == ["old", "gen=2"]

@@ -1,0 +1,134 @@
+"""build_services: build service images through an Engine, in parallel, a base image before the images FROM it.
+
+Order (v2's classic path builds "in dependency order" over `depends_on`, `build.go` `InDependencyOrder`): a service
+waits for the services it `depends_on` and, beyond v2, for any service being built whose image its Dockerfile
+names in a `FROM` line (so `FROM myproj-base` works without a `depends_on`). Independent builds run at once, at
+most `parallel` of them. After a failure no new build starts; the ones running finish, then the first error is
+raised naming the service and the failing step.
+
+Events: `Service <name> Building`, each output line as `Service <name> Building` with the line as detail (unless
+quiet), `Service <name> Built`, or `Service <name> Error` with the engine's message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import replace
+from typing import TYPE_CHECKING, Mapping
+
+from pycompose.build.context import make_context_tar
+from pycompose.build.spec import BuildOverrides, build_spec
+from pycompose.errors import ComposeError, ConfigError, EngineError
+from pycompose.events import Event, EventSink
+
+if TYPE_CHECKING:
+    from pycompose.engine.base import Engine
+    from pycompose.model import Project
+
+UNBOUNDED_WORKERS = 16
+_STEP = re.compile(r"^Step (\d+/\d+) : (.*)$")
+_FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)", re.IGNORECASE | re.MULTILINE)
+
+
+def build_services(project: Project, names: tuple[str, ...], engine: Engine, sink: EventSink, *,
+                   environment: Mapping[str, str], overrides: BuildOverrides = BuildOverrides(),
+                   parallel: int | None = None, quiet: bool = False) -> dict[str, str]:
+    """Build the images of `names` (services with a `build:` section); {image name: new image id}.
+
+    Raises:
+        ConfigError: a context or Dockerfile is missing, or the build uses what the classic builder lacks.
+        EngineError: a build failed (`failed to build service "web" at step 2/3 (RUN false): …`).
+    """
+    pending = {name: waits_for(project, name, names) for name in names}
+    limit = parallel if parallel and parallel > 0 else UNBOUNDED_WORKERS
+    built: dict[str, str] = {}
+    errors: list[ComposeError] = []
+    running: dict[Future, str] = {}
+    with ThreadPoolExecutor(max_workers=limit) as pool:
+        while pending or running:
+            if not errors:
+                for name in [n for n, deps in pending.items() if not deps & (set(pending) | set(running.values()))]:
+                    del pending[name]
+                    running[pool.submit(_build_one, project, name, engine, sink, environment, overrides,
+                                        quiet)] = name
+            if not running:
+                if pending and not errors:
+                    raise ConfigError(f"build order cycle between services: {', '.join(sorted(pending))} "
+                                      "(each builds FROM or depends on another)")
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                running.pop(future)
+                try:
+                    image, image_id = future.result()
+                    built[image] = image_id
+                except ComposeError as error:
+                    errors.append(error)
+            if errors and not running:
+                break
+    if errors:
+        raise errors[0]
+    return built
+
+
+def waits_for(project: Project, name: str, building: tuple[str, ...]) -> set[str]:
+    """The services among `building` whose images `name`'s build needs first (depends_on, FROM)."""
+    config = project.service(name).config
+    depends = set(config.get("depends_on") or ())
+    base_images = set(from_images(config))
+    for other in building:
+        if other == name:
+            continue
+        image = project.service(other).image
+        if image in base_images or f"{image}:latest" in base_images or image.removesuffix(":latest") in base_images:
+            depends.add(other)
+    return depends & set(building) - {name}
+
+
+def from_images(config: Mapping[str, object]) -> list[str]:
+    """The image references the service's Dockerfile names in `FROM` lines (unreadable Dockerfile: none)."""
+    build = config.get("build") or {}
+    assert isinstance(build, Mapping)
+    text = build.get("dockerfile_inline")
+    if text is None:
+        dockerfile = str(build.get("dockerfile") or "Dockerfile")
+        path = dockerfile if os.path.isabs(dockerfile) else os.path.join(str(build.get("context") or "."), dockerfile)
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+        except OSError:
+            return []
+    return _FROM.findall(str(text))
+
+
+def _build_one(project: Project, name: str, engine: Engine, sink: EventSink, environment: Mapping[str, str],
+               overrides: BuildOverrides, quiet: bool) -> tuple[str, str]:
+    service = project.service(name)
+    build = service.config.get("build") or {}
+    spec = build_spec(project.name, name, service.config, environment, overrides)
+    sink.emit(Event("Service", name, "Building"))
+    context, dockerfile = make_context_tar(
+        str(build.get("context") or "."), dockerfile=str(build.get("dockerfile") or "Dockerfile"),
+        dockerfile_inline=build.get("dockerfile_inline"), path=("services", name, "build"),
+        per_dockerfile_ignore=False,
+    )
+    step = ""
+
+    def output(line: str) -> None:
+        nonlocal step
+        match = _STEP.match(line)
+        if match:
+            step = f" at step {match.group(1)} ({match.group(2)})"
+        if not quiet:
+            sink.emit(Event("Service", name, "Building", detail=line))
+
+    try:
+        with context:
+            image_id = engine.build_image(replace(spec, dockerfile=dockerfile), context, output)
+    except EngineError as error:
+        sink.emit(Event("Service", name, "Error", detail=str(error)))
+        raise type(error)(f'failed to build service "{name}"{step}: {error}') from None
+    sink.emit(Event("Service", name, "Built"))
+    return spec.tags[0], image_id
