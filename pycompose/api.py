@@ -286,7 +286,7 @@ def _ensure_images(project: ModelProject, graph, engine: Engine, options: UpOpti
                                build=options.build)
     if run.dry_run:
         for service in pulls:
-            sink.emit(Event("DRY-RUN MODE -", f"pull {service.image}", service.name))
+            sink.emit(Event("Image", service.image, "Pull", detail=f"service {service.name}"))
         return
     failures = pulling.pull_images(pulls, engine, sink, quiet=options.quiet_pull,
                                    parallel=_parallel(run, environment), tolerate=lambda s: "build" in s.config)
@@ -337,7 +337,7 @@ def build(source: ProjectSource, options: BuildOptions = BuildOptions(), *, run:
         return {}
     if run.dry_run:
         for name in names:
-            sink.emit(Event("DRY-RUN MODE -", f"build {project.service(name).image}", name))
+            sink.emit(Event("Image", project.service(name).image, "Build", detail=f"service {name}"))
         return {}
     overrides = BuildOverrides(args=dict(options.build_args), no_cache=options.no_cache, pull=options.pull,
                                memory=options.memory)
@@ -366,7 +366,7 @@ def pull(source: ProjectSource, options: PullOptions = PullOptions(), *, run: Ru
         service = project.service(name)
         reason = _pull_skip_reason(service, engine, options, chosen)
         if reason is not None:
-            sink.emit(Event("Service", name, "Skipped", detail=reason))
+            sink.emit(Event("Service", name, "Skipped", detail=reason, named_alone=True))
             continue
         chosen[service.image] = service
     if run.dry_run:

@@ -25,11 +25,14 @@ class Event:
     """v2's status text: Creating, Created, Starting, Started, Running, Error…"""
     detail: str = ""
     """Why, or what went wrong (an error message; in a dry run, the planned action's reason)."""
+    named_alone: bool = False
+    """v2 names this resource by its name alone and shows the status as text: pulls (` web Pulling `,
+    ` web Skipped - Image is already present locally `) and their layers (` 9ad63333ebc9 Pull complete `)."""
 
     @property
     def id(self) -> str:
-        """v2's event id: `Container p-web-1`."""
-        return f"{self.resource} {self.name}" if self.resource else self.name
+        """v2's event id: `Container p-web-1` (a pull's: `web`)."""
+        return f"{self.resource} {self.name}" if self.resource and not self.named_alone else self.name
 
 
 def resource_of(kind: ActionKind) -> str:
@@ -83,6 +86,13 @@ def plain_line(event: Event, *, dry_run: bool = False) -> str:
     """One event as v2's plain writer prints it; a detail follows the status after a colon."""
     if not event.resource:  # a message about the whole command ("Gracefully Stopping...")
         line = f"{event.name} {event.status}".rstrip()
+    elif event.status == "Building" and event.detail:  # the builder's own output, as it prints it
+        line = event.detail
+    elif event.named_alone:  # v2: `id text statusText`; its status text is a layer's progress bar, or empty
+        if event.detail.startswith("["):
+            line = f" {event.name} {event.status} {event.detail}"
+        else:
+            line = f" {event.name} {event.status}" + (f" {event.detail}" if event.detail else "") + " "
     else:
         line = f" {event.resource} {event.name}  {event.status}"
         if event.detail:

@@ -158,18 +158,22 @@ def pull_failure(service: Service, error: ComposeError) -> ComposeError:
 
 
 def _pull_one(service: Service, engine: Engine, sink: EventSink, quiet: bool, tolerated: bool) -> ComposeError | None:
-    sink.emit(Event("Service", service.name, "Pulling"))
+    sink.emit(Event("Service", service.name, "Pulling", named_alone=True))
 
-    def output(line: str) -> None:
+    def output(line: str) -> None:  # `9ad63333ebc9: Pull complete`: v2 shows each layer as a resource of its own
         if not quiet:
-            sink.emit(Event("Service", service.name, "Pulling", detail=line))
+            layer, _, status = line.partition(": ")
+            text, bar, progress = status.partition(" [")  # `Downloading [==>   ]  1.2MB/3MB`
+            sink.emit(Event("Layer", layer, text, detail=bar.strip() + progress, named_alone=True) if status else
+                      Event("Service", service.name, "Pulling", detail=line, named_alone=True))
 
     try:
         engine.pull_image(service.image, output)
     except ComposeError as error:
-        sink.emit(Event("Service", service.name, "Warning" if tolerated else "Error", detail=str(error)))
+        sink.emit(Event("Service", service.name, "Warning" if tolerated else "Error", detail=str(error),
+                        named_alone=True))
         return None if tolerated else error
-    sink.emit(Event("Service", service.name, "Pulled"))
+    sink.emit(Event("Service", service.name, "Pulled", named_alone=True))
     return None
 
 

@@ -34,13 +34,32 @@ def run(args: list[str]) -> int:
         code = done.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except ComposeError as error:
-        _print_error(str(error))
+        _print_error(str(error), as_json=_json_progress(args))
         return error.exit_code
     except KeyboardInterrupt:
         return 130
     return 0
 
 
-def _print_error(message: str) -> None:
-    sys.stderr.write(message.rstrip("\n") + "\n")
+def _json_progress(args: list[str]) -> bool:
+    """`--progress json` (or COMPOSE_PROGRESS=json): errors are printed as JSON too. No command has a
+    `--progress` flag of its own, so the whole line can be scanned."""
+    import os
+
+    mode = os.environ.get("COMPOSE_PROGRESS")
+    for index, arg in enumerate(args):
+        if arg == "--progress" and index + 1 < len(args):
+            mode = args[index + 1]
+        elif arg.startswith("--progress="):
+            mode = arg.partition("=")[2]
+    return mode == "json"
+
+
+def _print_error(message: str, *, as_json: bool = False) -> None:
+    text = message.rstrip("\n")
+    if as_json:  # v2: {"error":true,"message":"…"} on stderr, so a script reading JSON lines sees the failure
+        from pycompose.render import gojson
+
+        text = gojson.dumps({"error": True, "message": text})
+    sys.stderr.write(text + "\n")
     sys.stderr.flush()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, TextIO
 
 from pycompose.events import Event
@@ -108,7 +108,7 @@ class TtySink:
         with self._lock:
             for row in self._rows.values():
                 if row.state == WORKING:
-                    row.event = Event(row.event.resource, row.event.name, "Interrupted", row.event.detail)
+                    row.event = replace(row.event, status="Interrupted")
                     row.ended = now
 
     # drawing ---------------------------------------------------------------------------------------------------

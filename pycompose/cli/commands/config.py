@@ -155,11 +155,11 @@ def config(
 
             raise UsageError(f'unsupported format "{fmt}"')
         loaded = load(services=request.services)
+        if quiet:  # loaded and checked is all -q asks; rendering a valid model cannot fail
+            return
         content = render(
             loaded.config, fmt, escape_dollars=request.interpolate, sort_keys=not request.interpolate
         )
-        if quiet:
-            return
         if output:
             _write_output(output, content)
             return

@@ -46,3 +46,17 @@ def test_import_pycompose_is_light():
     code = "import sys, pycompose, pycompose.errors; print(sorted(m for m in ('docker','networkx','jsonschema','rich','yaml','typer') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_an_error_under_json_progress_is_a_json_line_as_in_v2(tmp_path, monkeypatch, capsys):
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: busybox\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COMPOSE_PROGRESS", raising=False)
+    assert run(["--progress", "json", "config", "a<b"]) != 0
+    assert json.loads(capsys.readouterr().err) == {"error": True, "message": "no such service: a<b"}
+    monkeypatch.setenv("COMPOSE_PROGRESS", "json")
+    assert run(["config", "nosuch"]) != 0
+    assert capsys.readouterr().err == '{"error":true,"message":"no such service: nosuch"}\n'
+    monkeypatch.delenv("COMPOSE_PROGRESS")
+    assert run(["config", "nosuch"]) != 0
+    assert capsys.readouterr().err == "no such service: nosuch\n"

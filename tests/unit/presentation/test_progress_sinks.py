@@ -153,3 +153,21 @@ def test_live_session_leaves_the_last_frame_and_the_cursor_on_error():
     text = out.getvalue()
     assert "Container p-a-1  Interrupted" in re.sub(r"\x1b\[[0-9;]*m", "", text)
     assert text.endswith("\x1b[?25h")  # cursor shown again
+
+
+def test_plain_pull_and_build_lines_are_worded_as_v2_prints_them():
+    from pycompose.events import plain_line
+
+    # measured with Compose v2.40.3 --progress plain: pulls name the service alone, with a trailing space
+    assert plain_line(Event("Service", "web", "Pulling", named_alone=True)) == " web Pulling "
+    assert plain_line(Event("Layer", "9ad63333ebc9", "Pull complete", named_alone=True)) == " 9ad63333ebc9 Pull complete "
+    assert plain_line(Event("Layer", "9ad63333ebc9", "Downloading", "[=====>  ]     112B/180B", named_alone=True)) \
+        == " 9ad63333ebc9 Downloading [=====>  ]     112B/180B"
+    assert plain_line(Event("Service", "web", "Skipped", "- Image is already present locally", named_alone=True)) \
+        == " web Skipped - Image is already present locally "
+    # the classic builder's output is printed as it comes, between `Building` and `Built`
+    assert plain_line(Event("Service", "app", "Building")) == " Service app  Building"
+    assert plain_line(Event("Service", "app", "Building", "Step 1/3 : FROM busybox:latest")) == \
+        "Step 1/3 : FROM busybox:latest"
+    assert plain_line(Event("Service", "app", "Built")) == " Service app  Built"
+    assert Event("Service", "web", "Pulled", named_alone=True).id == "web"
