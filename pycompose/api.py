@@ -7,8 +7,8 @@ dataclasses; progress goes to an EventSink (plain text on stderr by default).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Mapping, Sequence, Union, overload
 
 from pycompose.errors import ComposeError, OperationFailed, UsageError
 from pycompose.events import Event, EventSink, PlainSink
@@ -18,7 +18,7 @@ from pycompose.planner.options import DownPlanOptions, RecreatePolicy, UpPlanOpt
 if TYPE_CHECKING:
     from pycompose.engine.base import Engine
     from pycompose.model import Project as ModelProject
-    from pycompose.observed import ObservedContainer, ObservedState
+    from pycompose.observed import ObservedContainer, ObservedImage, ObservedState
 
 ProjectSource = Union[ProjectOptions, LoadedProject]
 
@@ -165,12 +165,13 @@ def _parallel(run: RunOptions, environment: Mapping[str, str]) -> int | None:
     return int(value) if value and value.lstrip("-").isdigit() else None
 
 
-def _observe(engine: Engine, project: ModelProject, *, details: bool = False) -> ObservedState:
+def _observe(engine: Engine, project: ModelProject, *, details: bool = False, images: bool = True) -> ObservedState:
+    """The one snapshot of a command; `images=False` when nothing will be created (down, stop, start…)."""
     return engine.observe(
         project.name,
         networks=tuple(n.name for n in project.networks),
         volumes=tuple(v.name for v in project.volumes),
-        images=tuple(s.image for s in project.services),
+        images=tuple(s.image for s in project.services) if images else (),
         details=details,
     )
 
@@ -234,8 +235,10 @@ def _converge(project: ModelProject, environment: Mapping[str, str], graph, engi
               run: RunOptions, sink: EventSink) -> None:
     from pycompose.planner.up import plan_up
 
-    _ensure_images(project, graph, engine, options, sink, run, environment)
     observed = _observe(engine, project, details=run.dry_run)  # a dry run names what changed: inspect
+    images = _ensure_images(project, graph, engine, options, sink, run, environment, observed.images)
+    if images is not observed.images:  # pulled or built: the new image ids
+        observed = replace(observed, images=images)
     targeted_policy = RecreatePolicy.DIVERGED
     if options.force_recreate or options.renew_anon_volumes:
         targeted_policy = RecreatePolicy.FORCE
@@ -270,8 +273,12 @@ def _report_unchanged(plan, project: ModelProject, observed, sink: EventSink, op
 
 
 def _ensure_images(project: ModelProject, graph, engine: Engine, options: UpOptions, sink: EventSink,
-                   run: RunOptions, environment: Mapping[str, str]) -> None:
-    """Pull, then build, what the policies ask for; then every image must exist (else nothing is created)."""
+                   run: RunOptions, environment: Mapping[str, str],
+                   observed: Mapping[str, ObservedImage]) -> Mapping[str, ObservedImage]:
+    """Pull, then build, what the policies ask for; then every image must exist (else nothing is created).
+
+    `observed` are the images of the command's snapshot; returns them, or, after a pull or a build, the
+    services' images inspected again."""
     from datetime import datetime, timezone
 
     from pycompose.build import pull as pulling
@@ -281,39 +288,49 @@ def _ensure_images(project: ModelProject, graph, engine: Engine, options: UpOpti
     names = graph.with_dependencies(options.services) if options.services and not options.no_deps else (
         options.services or project.service_names())
     services = tuple(project.service(name) for name in names)
-    local = _local_images(engine, services)
+    images = observed
+    local = _local_images(images, services)
     pulls = pulling.plan_pulls(services, local, now=datetime.now(timezone.utc), pull=options.pull,
                                build=options.build)
     if run.dry_run:
         for service in pulls:
-            sink.emit(Event("Image", service.image, "Pull", detail=f"service {service.name}"))
-        return
-    failures = pulling.pull_images(pulls, engine, sink, quiet=options.quiet_pull,
-                                   parallel=_parallel(run, environment), tolerate=lambda s: "build" in s.config)
-    if failures:
-        raise pulling.pull_failure(*failures[0])
-    local = _local_images(engine, services)
+            sink.emit(Event("DRY-RUN MODE -", f"pull {service.image}", service.name))
+        return images
+    if pulls:
+        failures = pulling.pull_images(pulls, engine, sink, quiet=options.quiet_pull,
+                                       parallel=_parallel(run, environment), tolerate=lambda s: "build" in s.config)
+        if failures:
+            raise pulling.pull_failure(*failures[0])
+        images = _inspect_images(engine, project)
+        local = _local_images(images, services)
     builds = pulling.plan_builds(services, local, pull=options.pull, build=options.build, no_build=options.no_build)
     if builds:
         build_services(project, builds, engine, sink, environment=environment, quiet=options.quiet_pull,
                        parallel=_parallel(run, environment))
-        local = _local_images(engine, services)
+        images = _inspect_images(engine, project)
+        local = _local_images(images, services)
     for service in services:
         if service.image not in local:
             why = "--no-build was given" if options.no_build and "build" in service.config else (
                 f"pull_policy is {service.config.get('pull_policy') or options.pull}")
             raise NotFound(f'service "{service.name}": image {service.image} is not available locally and {why}')
+    return images
 
 
-def _local_images(engine: Engine, services: tuple) -> dict:
+def _inspect_images(engine: Engine, project: ModelProject) -> dict:
+    """The project's images as the engine reports them after a pull or a build."""
+    return engine.inspect_images(tuple(s.image for s in project.services))
+
+
+def _local_images(images: Mapping[str, ObservedImage], services: tuple) -> dict:
     """{image: LocalImage} of the services' images present on the engine."""
     from pycompose.build.pull import local_image
 
     found = {}
     for image in dict.fromkeys(s.image for s in services):
-        present = local_image(engine.image_details(image))
-        if present is not None:
-            found[image] = present
+        if image in images:
+            observed = images[image]
+            found[image] = local_image({"Id": observed.id, "Metadata": {"LastTagTime": observed.last_tagged}})
     return found
 
 
@@ -476,7 +493,7 @@ def down(
     project, environment = _project_or_labels(source, engine)
     _check_services(project, options.services)
     with _locked(engine, project):
-        observed = _observe(engine, project)
+        observed = _observe(engine, project, images=False)
         plan = plan_down(project, observed, build_graph(project), DownPlanOptions(
             services=options.services, remove_orphans=options.remove_orphans, volumes=options.volumes,
             timeout=options.timeout,
@@ -509,7 +526,7 @@ def _lifecycle(source: ProjectSource, services: tuple[str, ...], engine: Engine 
     engine = _engine(engine)
     project, environment = _project_or_labels(source, engine)
     _check_services(project, services)
-    observed = _observe(engine, project)
+    observed = _observe(engine, project, images=False)  # nothing is created: no image needed
     return project, environment, engine, observed, build_graph(project)
 
 
@@ -666,6 +683,22 @@ def attach(
             kill(source, (), engine=engine, sink=sink)
         return 130
     return result
+
+
+def resolve_for_logs(source: ProjectSource, services: Sequence[str] = (), *, engine: Engine | None = None,
+                     ) -> tuple[ModelProject, Engine, Callable[[ObservedContainer], str]]:
+    """What `pycompose.logs` needs to read a project's logs: the model, the engine, and each container's prefix.
+
+    With `-p NAME` and no compose file the model comes from the containers' labels, as in v2.
+    For core modules; not part of the curated surface (`__all__`).
+
+    Raises:
+        UsageError: one of `services` is not in the project.
+    """
+    engine = _engine(engine)
+    project, _ = _project_or_labels(source, engine)
+    _check_services(project, tuple(services))
+    return project, engine, lambda container: _log_prefix(project, container)
 
 
 def _log_prefix(project: ModelProject, container: ObservedContainer) -> str:
@@ -912,113 +945,24 @@ def wait_healthy(source: ProjectSource, services: Sequence[str] = (), timeout: f
         time.sleep(interval)
 
 
-# Engine calls the Engine port does not have yet (exec; logs when the engine has no `stream_logs`). They use the DockerEngine's
-# client and error mapping, and move into engine/dockerpy.py once its owner adds them there.
-
-
-def _docker_api(engine: Engine) -> tuple[Any, Callable[..., Any]]:
-    client = getattr(engine, "_api", None)
-    errors = getattr(engine, "_errors", None)
-    if client is None or errors is None:
-        from pycompose.errors import EngineError
-
-        raise EngineError(f"{type(engine).__name__} cannot run commands in containers or read their logs")
-    return client(), errors
-
-
 def _container_logs(engine: Engine, container_id: str, *, tail: int | None, timestamps: bool) -> bytes:
-    stream_logs = getattr(engine, "stream_logs", None)
-    if stream_logs is not None:
-        chunks = stream_logs(container_id, follow=False, tail="all" if tail is None else str(tail),
-                             timestamps=timestamps)
-        return b"".join(chunk for _, chunk in chunks)
-    client, errors = _docker_api(engine)
-    with errors():
-        return client.logs(container_id, stdout=True, stderr=True, stream=False, follow=False,
-                           timestamps=timestamps, tail="all" if tail is None else tail)
+    chunks = engine.stream_logs(container_id, follow=False, tail="all" if tail is None else str(tail),
+                                timestamps=timestamps)
+    return b"".join(chunk for _, chunk in chunks)
 
 
 def _exec_run(engine: Engine, container_id: str, command: list[str], options: ExecOptions, *,
               stdin: Any, stdout: Any, stderr: Any) -> int:
-    """exec_create + a hijacked exec_start socket: stdin is pumped in by a thread, output read here."""
-    import threading
-    import time
+    """The engine runs the command; here the terminal is put in raw mode and its size read for a TTY exec."""
+    from pycompose.engine.base import ExecSpec
 
-    client, errors = _docker_api(engine)
-    attach_stdin = stdin is not None and not options.detach
-    with errors():
-        created = client.exec_create(
-            container_id, command, stdout=True, stderr=True, stdin=attach_stdin, tty=options.tty,
-            privileged=options.privileged, user=options.user or "",
-            environment=[f"{k}={v}" for k, v in options.env.items()] or None, workdir=options.workdir,
-        )
-        exec_id = created["Id"]
-        if options.detach:
-            client.exec_start(exec_id, detach=True)
-            return 0
-        sock = client.exec_start(exec_id, tty=options.tty, socket=True)
-    raw = getattr(sock, "_sock", sock)
-    with _raw_terminal(stdin if options.tty else None):
-        if options.tty:
-            _resize(client, exec_id, stdout)
-        if attach_stdin:
-            threading.Thread(target=_pump_stdin, args=(stdin, raw), daemon=True).start()
-        _read_output(raw, options.tty, stdout, stderr)
-    try:
-        raw.close()
-    except OSError:
-        pass
-    with errors():
-        for _ in range(50):  # the stream may end a moment before the engine records the exit code
-            info = client.exec_inspect(exec_id)
-            if not info.get("Running"):
-                break
-            time.sleep(0.05)
-    return int(info.get("ExitCode") or 0)
-
-
-def _pump_stdin(stdin: Any, raw: Any) -> None:
-    import socket
-
-    fileno = _fileno(stdin)
-    try:
-        while True:
-            data = os.read(fileno, 4096) if fileno is not None else stdin.read(4096)
-            if not data:
-                break
-            raw.sendall(data)
-        raw.shutdown(socket.SHUT_WR)
-    except (OSError, ValueError):
-        pass
-
-
-def _read_output(raw: Any, tty: bool, stdout: Any, stderr: Any) -> None:
-    """A TTY exec streams raw bytes; otherwise frames of 8-byte headers (stream, 0, 0, 0, size BE32)."""
-    pending = b""
-    while True:
-        try:
-            chunk = raw.recv(65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        if tty:
-            _write(stdout, chunk)
-            continue
-        pending += chunk
-        while len(pending) >= 8:
-            size = int.from_bytes(pending[4:8], "big")
-            if len(pending) < 8 + size:
-                break
-            kind, payload, pending = pending[0], pending[8:8 + size], pending[8 + size:]
-            _write(stderr if kind == 2 else stdout, payload)
-
-
-def _write(stream: Any, data: bytes) -> None:
-    if stream is None:
-        return
-    stream.write(data)
-    stream.flush()
+    spec = ExecSpec(
+        command=tuple(command), env=dict(options.env), workdir=options.workdir, user=options.user,
+        privileged=options.privileged, tty=options.tty, detach=options.detach,
+        terminal_size=_terminal_size(stdout) if options.tty and not options.detach else None,
+    )
+    with _raw_terminal(stdin if options.tty and not options.detach else None):
+        return engine.exec_container(container_id, spec, stdin=stdin, stdout=stdout, stderr=stderr)
 
 
 def _fileno(stream: Any) -> int | None:
@@ -1028,13 +972,14 @@ def _fileno(stream: Any) -> int | None:
         return None
 
 
-def _resize(client: Any, exec_id: str, stdout: Any) -> None:
+def _terminal_size(stdout: Any) -> tuple[int, int] | None:
+    """(lines, columns) of the terminal `stdout` writes to (else of fd 1); None when there is none."""
     fileno = _fileno(stdout)
     try:
         size = os.get_terminal_size(fileno if fileno is not None else 1)
-        client.exec_resize(exec_id, height=size.lines, width=size.columns)
-    except Exception:  # noqa: BLE001 - a terminal size is a nicety; the command runs without one
-        pass
+    except (OSError, ValueError):  # a terminal size is a nicety; the command runs without one
+        return None
+    return size.lines, size.columns
 
 
 class _raw_terminal:  # noqa: N801 - used as a context manager, named like one
@@ -1190,11 +1135,34 @@ class Project:
         return [ContainerRecord.from_observed(c)
                 for c in ps(self.loaded, tuple(services), all_containers=all, engine=self.engine)]
 
-    def logs(self, service: str | None = None, *, tail: int | None = None, prefix: bool | None = None) -> str:
+    @overload
+    def logs(self, service: str | None = None, *, tail: int | None = None, prefix: bool | None = None,
+             follow: Literal[False] = False) -> str: ...
+
+    @overload
+    def logs(self, service: str | None = None, *, tail: int | None = None, prefix: bool | None = None,
+             follow: Literal[True]) -> Iterator[str]: ...
+
+    def logs(self, service: str | None = None, *, tail: int | None = None, prefix: bool | None = None,
+             follow: bool = False) -> str | Iterator[str]:
         """What the service's containers (None: all services') logged so far; prefixed `web-1  | ` by default
-        only for all services."""
-        return logs(self.loaded, (service,) if service else (), tail=tail,
-                    prefix=service is None if prefix is None else prefix, engine=self.engine)
+        only for all services.
+
+        With `follow=True` (`logs -f`): an iterator of lines (no newline) as they are written, all containers'
+        interleaved, also of containers recreated meanwhile; it ends when the project stops, or when closed::
+
+            for line in stack.logs("web", follow=True):
+                if "ready to accept connections" in line:
+                    break
+        """
+        services = (service,) if service else ()
+        prefixed = service is None if prefix is None else prefix
+        if follow:
+            from pycompose.logs import LogOptions, follow_lines
+
+            options = LogOptions(follow=True, tail="all" if tail is None else str(tail))
+            return follow_lines(self.loaded, services, options, prefix=prefixed, engine=self.engine)
+        return logs(self.loaded, services, tail=tail, prefix=prefixed, engine=self.engine)
 
     def exec(self, service: str, cmd: str | Sequence[str], *, env: Mapping[str, str] | None = None,
              workdir: str | None = None, user: str | None = None, index: int | None = None,

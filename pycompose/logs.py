@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 if TYPE_CHECKING:
     from pycompose.engine.base import Engine
@@ -86,12 +86,14 @@ def multiplex(
     engine: Engine, targets: Sequence[LogTarget], options: LogOptions, emit: Callable[[LogLine], None], *,
     discover: Callable[[], Iterable[tuple[LogTarget, bool]]] | None = None,
     on_new: Callable[[LogTarget], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> None:
     """Read every target's log until it ends (and, with `discover`, until no container is left running).
 
     `discover` returns (target, running) for the project's current containers; it is polled while following.
     `on_new` is told about a target before its first line (to widen prefixes). Returns on Ctrl-C too (raising
-    KeyboardInterrupt to the caller) without waiting for the reader threads, which are daemons.
+    KeyboardInterrupt to the caller), and within 0.2 s of `stop` being set, without waiting for the reader
+    threads, which are daemons.
     """
     lines: queue.Queue = queue.Queue(maxsize=10_000)
     active: dict[str, float] = {}
@@ -125,6 +127,8 @@ def multiplex(
     next_poll = time.monotonic() + POLL_SECONDS
     idle_since: float | None = None
     while True:
+        if stop is not None and stop.is_set():
+            return
         if not active and not (options.follow and discover is not None):
             return
         try:
@@ -217,13 +221,13 @@ def engine_timestamp(value: str | float, now: float | None = None) -> str:
     raise UsageError(f'invalid value "{value}": expected a duration (10m), an RFC 3339 time or a Unix timestamp')
 
 
-__all__ = ["LineSplitter", "LogLine", "LogOptions", "LogTarget", "engine_timestamp", "go_duration", "multiplex",
-           "project_logs", "targets_of"]
+__all__ = ["LineSplitter", "LogLine", "LogOptions", "LogTarget", "engine_timestamp", "follow_lines", "go_duration",
+           "multiplex", "project_logs", "targets_of"]
 
 
 def project_logs(source, services: Sequence[str], options: LogOptions, emit: Callable[[LogLine], None], *,
                  on_new: Callable[[LogTarget], None] | None = None, ready: Callable[[list[LogTarget]], None] | None = None,
-                 engine: Engine | None = None) -> None:
+                 engine: Engine | None = None, stop: threading.Event | None = None) -> None:
     """`logs`: the project's (or named services') containers, interleaved; follows new ones with `options.follow`.
 
     `ready` receives the initial targets before any line (to size prefixes). `source` is an api ProjectSource;
@@ -231,12 +235,7 @@ def project_logs(source, services: Sequence[str], options: LogOptions, emit: Cal
     """
     from pycompose import api
 
-    engine = api._engine(engine)  # noqa: SLF001 - until api exposes project resolution to core modules
-    project, _ = api._project_or_labels(source, engine)  # noqa: SLF001 - idem
-    api._check_services(project, tuple(services))  # noqa: SLF001 - idem
-
-    def prefix_of(container: ObservedContainer) -> str:
-        return api._log_prefix(project, container)  # noqa: SLF001 - v2's `service-N` / container_name rule
+    project, engine, prefix_of = api.resolve_for_logs(source, services, engine=engine)
 
     def current() -> list[ObservedContainer]:
         return list(engine.observe(project.name, all_containers=True).containers)
@@ -251,4 +250,40 @@ def project_logs(source, services: Sequence[str], options: LogOptions, emit: Cal
         running = {c.id for c in found if c.running}
         return [(t, t.container_id in running) for t in targets_of(found, prefix_of, services, options.index)]
 
-    multiplex(engine, targets, options, emit, discover=discover if options.follow else None, on_new=on_new)
+    multiplex(engine, targets, options, emit, discover=discover if options.follow else None, on_new=on_new,
+              stop=stop)
+
+
+def follow_lines(source, services: Sequence[str], options: LogOptions, *, prefix: bool = True,
+                 engine: Engine | None = None) -> Iterator[str]:
+    """`project_logs` as an iterator of text lines (`web-1  | text`, without the newline), for the Python API.
+
+    The logs are read on a thread; closing the iterator (or leaving a `for` loop early) stops it. An error found
+    before the first line (an unknown service, no engine) is raised from the first `next()`."""
+    from pycompose.presentation.logview import LogFormatter
+
+    formatter = LogFormatter(prefix=prefix)
+    lines: queue.Queue = queue.Queue(maxsize=10_000)
+    stop = threading.Event()
+    finished = object()
+
+    def run() -> None:
+        try:
+            project_logs(source, services, options, lambda line: lines.put(formatter.format(line)[:-1]),
+                         ready=lambda targets: [formatter.add(t) for t in targets], on_new=formatter.add,
+                         engine=engine, stop=stop)
+        except BaseException as error:  # noqa: BLE001 - handed to the consumer's thread
+            lines.put(error)
+        lines.put(finished)
+
+    threading.Thread(target=run, daemon=True, name="follow-logs").start()
+    try:
+        while True:
+            item = lines.get()
+            if item is finished:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()

@@ -111,6 +111,8 @@ class ObservedImage:
     """Config.Env of the image (`KEY=value`); None when not reported."""
     labels: Mapping[str, str] | None = None
     """Config.Labels of the image; None when not reported."""
+    last_tagged: str = ""
+    """Metadata.LastTagTime as the engine reports it (what pull policies like `daily` compare); empty if unknown."""
 
 
 @dataclass(frozen=True)

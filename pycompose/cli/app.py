@@ -1,17 +1,33 @@
 """The Typer application: global options (placed before the command, as in v2) and command discovery.
 
-Every module in `pycompose.cli.commands` defines `register(app: typer.Typer) -> None`; modules are
-found with pkgutil, so adding a command means adding one file. Command modules import heavy
-packages (docker, networkx, jsonschema, rich) only inside their functions.
+Every module in `pycompose.cli.commands` defines `register(app: typer.Typer) -> None` for the command named after
+the module; modules are found with pkgutil, so adding a command means adding one file. Command modules import
+heavy packages (docker, networkx, jsonschema, rich) only inside their functions.
+
+The root group builds a command only when it is looked up (`_LazyGroup`): running `up` imports and converts the
+`up` module alone, not all nineteen (about 35 ms of start-up); listing the commands (help, a typo's suggestions)
+builds them all, so what is printed is unchanged.
+
+Typer converts each parameter's value through a pydantic TypeAdapter, and importing pydantic and building the
+adapters costs about 80 ms, more than a no-op `up` spends on the engine. Our parameters are only `str`, `int`,
+`bool` and `list[str]`; `_PlainParam` converts well-formed values of those in plain Python and hands anything
+else to Typer's own adapter, so results and error messages stay Typer's (tests/unit/cli/test_plain_params.py
+compares both on every parameter). It relies on Typer's `_TyperParameter._runtime_param` slot; if a Typer release
+drops it, `_install_plain_params` does nothing and Typer converts as before.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from typing import Annotated, Optional
+import re
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Annotated, Any, Optional
 
 import typer
+import typer.core
+import typer.main
 
 from pycompose.cli.options import GlobalOptions
 
@@ -76,7 +92,58 @@ def _root(
     )
 
 
+def _command_modules() -> tuple[str, ...]:
+    """The command names, which are the modules of `pycompose.cli.commands` (sorted, as pkgutil lists them)."""
+    from pycompose.cli import commands
+
+    return tuple(m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_"))
+
+
+def _build_one(name: str):  # -> click.Command
+    """The click command of one command module, converted by Typer with the root app's settings."""
+    sub = typer.Typer(pretty_exceptions_enable=False, rich_markup_mode=None)
+    sub.callback()(_noop)  # a callback keeps Typer from collapsing a one-command app into that command
+    importlib.import_module(f"pycompose.cli.commands.{name}").register(sub)
+    command = typer.main.get_command(sub).commands[name]  # type: ignore[attr-defined]
+    _install_plain_params(command)
+    return command
+
+
+def _noop() -> None:
+    pass
+
+
+class _LazyGroup(typer.core.TyperGroup):
+    """The root group; its commands are built on first lookup, all of them when they are listed."""
+
+    def list_commands(self, ctx) -> list[str]:
+        self._load_all()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx, cmd_name: str):
+        if cmd_name not in self.commands:
+            if cmd_name in _command_modules():
+                self.add_command(_build_one(cmd_name), cmd_name)
+            else:  # unknown: load everything so that Typer's "Did you mean" sees every name
+                self._load_all()
+        return super().get_command(ctx, cmd_name)
+
+    def _load_all(self) -> None:
+        loaded = dict(self.commands)
+        self.commands.clear()
+        for name in _command_modules():  # in discovery order, as the eager app registered them
+            self.commands[name] = loaded.get(name) or _build_one(name)
+
+
 def build_app() -> typer.Typer:
+    """The whole Typer app, every command registered (what `build_command` builds lazily)."""
+    app = _root_app(typer.core.TyperGroup)
+    for name in _command_modules():
+        importlib.import_module(f"pycompose.cli.commands.{name}").register(app)
+    return app
+
+
+def _root_app(cls) -> typer.Typer:
     app = typer.Typer(
         name="pycompose",
         help=HELP,
@@ -85,16 +152,92 @@ def build_app() -> typer.Typer:
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
+        cls=cls,
     )
     app.callback()(_root)
-    from pycompose.cli import commands
-
-    for module in pkgutil.iter_modules(commands.__path__):
-        if module.name.startswith("_"):  # shared helpers of the command modules, not commands
-            continue
-        importlib.import_module(f"pycompose.cli.commands.{module.name}").register(app)
     return app
 
 
 def build_command():  # -> click.Command
-    return typer.main.get_command(build_app())
+    """The root click group; a command module is imported when its command is looked up."""
+    group = typer.main.get_command(_root_app(_LazyGroup))
+    _install_plain_params(group)
+    _skip_final_collection()
+    return group
+
+
+_FREEZE_REGISTERED = False
+
+
+def _skip_final_collection() -> None:
+    """At interpreter exit, move every object out of the garbage collector's reach (`gc.freeze`) first.
+
+    The collection CPython runs while tearing the modules down walks every object that networkx, docker-py and
+    Typer created at import: 50-90 ms after the command is done, on every command. Objects are still released by
+    reference counting (module dicts are cleared, open files closed); only reference cycles are left to the OS,
+    as they would be with `os._exit`. Registered once; it does nothing until the process ends.
+    """
+    global _FREEZE_REGISTERED
+    if not _FREEZE_REGISTERED:
+        import atexit
+        import gc
+
+        atexit.register(gc.freeze)
+        _FREEZE_REGISTERED = True
+
+
+_HELP_NAMES = SimpleNamespace(help_option_names=["-h", "--help"])  # the root's context_settings, inherited
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
+_UNCONVERTED = object()
+
+try:
+    from typer._coercion import RuntimeParam as _RuntimeParam
+    from typer._coercion import build_runtime_param as _typer_runtime_param
+except ImportError:  # a Typer without this layer: nothing to speed up
+    _RuntimeParam = None  # type: ignore[assignment,misc]
+
+
+def _plain_value(annotation: Any, value: Any) -> Any:
+    """`value` converted to `annotation` when that is unambiguous, else _UNCONVERTED (Typer decides)."""
+    if annotation is str:
+        return value if isinstance(value, str) else _UNCONVERTED
+    if annotation is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        return int(value) if isinstance(value, str) and _INTEGER.fullmatch(value) else _UNCONVERTED
+    if annotation == list[str] and isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return _UNCONVERTED
+
+
+if _RuntimeParam is not None:
+
+    @dataclass(frozen=True)
+    class _PlainParam(_RuntimeParam):  # type: ignore[misc,valid-type]
+        """Typer's runtime conversion of a str/int/bool/list[str] parameter, without pydantic when it can."""
+
+        descriptor: Any = None
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            converted = _plain_value(self.annotation, value)
+            if converted is not _UNCONVERTED:
+                return converted
+            return _typer_runtime_param(self.descriptor)._coerce_value(value, param=param, ctx=ctx)
+
+
+def _install_plain_params(command: Any) -> None:
+    """Give each plain parameter of `command` a `_PlainParam` (see the module docstring)."""
+    if _RuntimeParam is None:
+        return
+    help_option = command.get_help_option(_HELP_NAMES)  # built once, cached; Typer converts its value too
+    for param in [*command.params, *([help_option] if help_option is not None else [])]:
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is None or getattr(param, "_runtime_param", _UNCONVERTED) is not None:
+            continue
+        info = descriptor.parameter_info
+        if descriptor.annotation not in (str, int, bool, list[str]) or getattr(info, "parser", None) is not None \
+                or descriptor.file_annotation is not None or descriptor.is_choice or descriptor.is_path \
+                or getattr(info, "min", None) is not None or getattr(info, "max", None) is not None:
+            continue
+        param._runtime_param = _PlainParam(parameter_info=info, annotation=descriptor.annotation,
+                                           descriptor=descriptor)

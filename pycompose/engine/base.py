@@ -53,6 +53,23 @@ class BuildSpec:
     memory: int | None = None
 
 
+@dataclass(frozen=True)
+class ExecSpec:
+    """A command to run in a running container (`exec`), engine-neutral values."""
+
+    command: tuple[str, ...]
+    env: Mapping[str, str] = field(default_factory=dict)
+    workdir: str | None = None
+    user: str | None = None
+    privileged: bool = False
+    tty: bool = False
+    """One raw output stream (stdout) instead of stdout and stderr frames."""
+    detach: bool = False
+    """Start the command and return at once (exit code 0), without attaching any stream."""
+    terminal_size: tuple[int, int] | None = None
+    """(lines, columns) the TTY is resized to; None: left as the engine makes it."""
+
+
 OutputLine = Callable[[str], None]
 """Receives one line of build or pull progress (no trailing newline)."""
 
@@ -68,6 +85,10 @@ class Engine(Protocol):
     def inspect_container(self, container_id: str) -> ObservedContainer: ...
 
     def inspect_image(self, reference: str) -> ObservedImage | None: ...
+
+    def inspect_images(self, references: tuple[str, ...]) -> dict[str, ObservedImage]:
+        """{reference: image} of the references present locally."""
+        ...
 
     def create_network(self, name: str, config: Mapping[str, Any], labels: Mapping[str, str]) -> None: ...
 
@@ -121,3 +142,12 @@ class Engine(Protocol):
     def list_project_containers(self, *, all_containers: bool = False) -> list[ObservedContainer]: ...
 
     def image_details(self, reference: str) -> dict[str, Any] | None: ...
+
+    def exec_container(self, container_id: str, spec: ExecSpec, *, stdin: IO[bytes] | None = None,
+                       stdout: IO[bytes] | None = None, stderr: IO[bytes] | None = None) -> int:
+        """Run `spec.command` in the container; its exit code once it ends (0 at once with `spec.detach`).
+
+        `stdin` (None: no input) is sent to the command until its end; output goes to the binary streams
+        `stdout` / `stderr` (None: discarded), with a TTY all of it to `stdout`.
+        Raises EngineError when the engine refuses the exec (container not running…)."""
+        ...

@@ -13,7 +13,7 @@ import threading
 from typing import IO, Any, Callable, Iterator, Mapping
 
 from pycompose import labels
-from pycompose.engine.base import BuildSpec, ContainerSpec, NetworkAttachment, OutputLine
+from pycompose.engine.base import BuildSpec, ContainerSpec, ExecSpec, NetworkAttachment, OutputLine
 from pycompose.engine.context import EngineEndpoint, resolve_endpoint
 from pycompose.errors import EngineError, EngineUnreachable, NotFound
 from pycompose.observed import (
@@ -108,11 +108,7 @@ class DockerEngine:
             for v in volume_list
             if v["Name"] in wanted_volumes or (v.get("Labels") or {}).get(labels.PROJECT) == project
         }
-        found_images = {}
-        for reference in dict.fromkeys(images):
-            image = self.inspect_image(reference)
-            if image is not None:
-                found_images[reference] = image
+        found_images = self.inspect_images(images)
         return ObservedState(project=project, containers=containers, networks=found_networks,
                              volumes=found_volumes, images=found_images)
 
@@ -127,6 +123,18 @@ class DockerEngine:
             exit_code=int(state.get("ExitCode") or 0),
         )
 
+    def inspect_images(self, references: tuple[str, ...]) -> dict[str, ObservedImage]:
+        """The local images among `references` (inspected at once when there are several)."""
+        unique = tuple(dict.fromkeys(references))
+        if len(unique) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=min(8, len(unique))) as pool:
+                inspected = list(pool.map(self.inspect_image, unique))
+        else:
+            inspected = [self.inspect_image(reference) for reference in unique]
+        return {reference: image for reference, image in zip(unique, inspected) if image is not None}
+
     def inspect_image(self, reference: str) -> ObservedImage | None:
         import docker.errors
 
@@ -139,7 +147,8 @@ class DockerEngine:
             return None
         config = info.get("Config") or {}
         return ObservedImage(id=info["Id"], volumes=tuple((config.get("Volumes") or {}).keys()),
-                             env=tuple(config.get("Env") or ()), labels=dict(config.get("Labels") or {}))
+                             env=tuple(config.get("Env") or ()), labels=dict(config.get("Labels") or {}),
+                             last_tagged=str((info.get("Metadata") or {}).get("LastTagTime") or ""))
 
     def pull_image(self, reference: str, output: OutputLine | None = None) -> None:
         """Pull `reference` (`:latest` when untagged); progress lines go to `output`."""
@@ -364,10 +373,101 @@ class DockerEngine:
         except (NotFound, docker.errors.ImageNotFound):
             return None
 
+    def exec_container(self, container_id: str, spec: ExecSpec, *, stdin: IO[bytes] | None = None,
+                       stdout: IO[bytes] | None = None, stderr: IO[bytes] | None = None) -> int:
+        """exec_create + a hijacked exec_start socket: stdin is pumped in by a thread, output read here."""
+        import time
+
+        api = self._api()
+        attach_stdin = stdin is not None and not spec.detach
+        with self._errors():
+            created = api.exec_create(
+                container_id, list(spec.command), stdout=True, stderr=True, stdin=attach_stdin, tty=spec.tty,
+                privileged=spec.privileged, user=spec.user or "",
+                environment=[f"{k}={v}" for k, v in spec.env.items()] or None, workdir=spec.workdir,
+            )
+            exec_id = created["Id"]
+            if spec.detach:
+                api.exec_start(exec_id, detach=True)
+                return 0
+            sock = api.exec_start(exec_id, tty=spec.tty, socket=True)
+        raw = getattr(sock, "_sock", sock)
+        if spec.tty and spec.terminal_size is not None:
+            try:
+                api.exec_resize(exec_id, height=spec.terminal_size[0], width=spec.terminal_size[1])
+            except Exception:  # noqa: BLE001 - a terminal size is a nicety; the command runs without one
+                pass
+        if attach_stdin:
+            threading.Thread(target=_pump_stdin, args=(stdin, raw), daemon=True).start()
+        _read_exec_output(raw, spec.tty, stdout, stderr)
+        try:
+            raw.close()
+        except OSError:
+            pass
+        with self._errors():
+            for _ in range(50):  # the stream may end a moment before the engine records the exit code
+                info = api.exec_inspect(exec_id)
+                if not info.get("Running"):
+                    break
+                time.sleep(0.05)
+        return int(info.get("ExitCode") or 0)
+
     def wait_container(self, container_id: str) -> int:
         """Block until the container stops; its exit code."""
         with self._errors():
             return int(self._api().wait(container_id, timeout=None)["StatusCode"])
+
+
+def _pump_stdin(stdin: Any, raw: Any) -> None:
+    import os
+    import socket
+
+    fileno = _fileno(stdin)
+    try:
+        while True:
+            data = os.read(fileno, 4096) if fileno is not None else stdin.read(4096)
+            if not data:
+                break
+            raw.sendall(data)
+        raw.shutdown(socket.SHUT_WR)
+    except (OSError, ValueError):
+        pass
+
+
+def _read_exec_output(raw: Any, tty: bool, stdout: Any, stderr: Any) -> None:
+    """A TTY exec streams raw bytes; otherwise frames of 8-byte headers (stream, 0, 0, 0, size BE32)."""
+    pending = b""
+    while True:
+        try:
+            chunk = raw.recv(65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        if tty:
+            _write(stdout, chunk)
+            continue
+        pending += chunk
+        while len(pending) >= 8:
+            size = int.from_bytes(pending[4:8], "big")
+            if len(pending) < 8 + size:
+                break
+            kind, payload, pending = pending[0], pending[8:8 + size], pending[8 + size:]
+            _write(stderr if kind == 2 else stdout, payload)
+
+
+def _write(stream: Any, data: bytes) -> None:
+    if stream is None:
+        return
+    stream.write(data)
+    stream.flush()
+
+
+def _fileno(stream: Any) -> int | None:
+    try:
+        return stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
 
 
 def _split_reference(reference: str) -> tuple[str, str]:

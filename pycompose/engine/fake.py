@@ -78,6 +78,9 @@ class FakeEngine:
     def inspect_image(self, reference: str) -> ObservedImage | None:
         return self.images.get(reference)
 
+    def inspect_images(self, references: tuple[str, ...]) -> dict[str, ObservedImage]:
+        return {ref: self.images[ref] for ref in dict.fromkeys(references) if ref in self.images}
+
     def create_network(self, name: str, config: Mapping[str, Any], labels_: Mapping[str, str]) -> None:
         self._record("create_network", name)
         self.networks[name] = ObservedNetwork(id=f"net{next(self._ids)}", name=name, labels=dict(labels_))

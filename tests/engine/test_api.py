@@ -112,6 +112,26 @@ def test_logs_wait_and_the_lifecycle(jobs, project_name):
     assert stack.ps(all=True) == []
 
 
+def test_logs_follow_yields_lines_as_written_and_stops_when_closed(stack):
+    import threading
+    import time
+
+    with stack:
+        lines = stack.logs("app", follow=True)
+        assert sorted([next(lines), next(lines)]) == ["hello from app", "oops"]  # what it wrote at start
+        later = threading.Timer(1.0, lambda: stack.exec("app", ["sh", "-c", "echo later > /proc/1/fd/1"]))
+        later.start()
+        started = time.monotonic()
+        assert next(lines) == "later"  # a line written after following began arrives as it is written
+        assert time.monotonic() - started < 10
+        lines.close()  # ends the reader
+        threading.Timer(1.0, lambda: stack.stop(timeout=1)).start()
+        everything = list(stack.logs(follow=True, tail=1))  # all services, prefixed; ends once the project stops
+    assert everything == ["app-1  | later"]
+    with pytest.raises(UsageError):
+        next(stack.logs("nosuch", follow=True))
+
+
 def test_wait_healthy_fails_on_a_container_that_exited_non_zero(jobs):
     stack = jobs
     stack.up(wait=False, services=["once"])

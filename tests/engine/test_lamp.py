@@ -125,3 +125,62 @@ def test_lamp_through_the_python_api(lamp_project):
     volumes = subprocess.run(["docker", "volume", "ls", "-q", "--filter", f"name={lamp_project}_dbdata"],
                              capture_output=True, text=True, check=True).stdout
     assert volumes.strip() == ""  # leaving the block ran down -v
+
+
+LAMP_TESTS = '''\
+import os
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.pycompose({compose!r})
+
+
+def _get(stack, path):
+    host, port = stack.endpoint("web", 80)
+    with urllib.request.urlopen(f"http://{{host}}:{{port}}{{path}}", timeout=10) as response:
+        return response.read().decode()
+
+
+def test_the_page_counts_visits_in_the_database(pycompose):
+    with open(os.environ["PYCOMPOSE_NAMES"], "a") as names:
+        names.write(pycompose.name + "\\n")
+    first = int(_get(pycompose, "/").split()[1])
+    assert int(_get(pycompose, "/").split()[1]) == first + 1
+    assert _get(pycompose, "/?note=from-the-plugin") == "stored: from-the-plugin\\n"
+    assert "from-the-plugin" in _get(pycompose, "/notes").split()
+
+
+def test_fails_and_shows_the_logs(pycompose):
+    assert _get(pycompose, "/notes") == "nothing", "deliberate failure"
+'''
+
+
+def test_lamp_through_the_pytest_plugin(loader, debian_base, tmp_path):
+    """A user's test file with the `pycompose` fixture on the LAMP sample, run by pytest in a subprocess: the
+    passing test talks to PHP and MariaDB; the failing one's report carries the services' logs."""
+    from importlib.metadata import entry_points
+
+    from tests.engine.conftest import remove_project_resources
+
+    names = tmp_path / "names.txt"
+    (tmp_path / "test_lamp_stack.py").write_text(LAMP_TESTS.format(compose=str(SAMPLE / "compose.yaml")))
+    load = [] if entry_points(group="pytest11", name="pycompose") else ["-p", "pycompose.testing.plugin"]
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", *load, "-p", "no:cacheprovider", "-o", "addopts=", "test_lamp_stack.py"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=600,
+            env={**os.environ, "PYCOMPOSE_NAMES": str(names), "LAMP_HTTP_PORT": str(_free_port())})
+        report = result.stdout + result.stderr
+        assert "1 failed, 1 passed" in result.stdout, report
+        assert "deliberate failure" in result.stdout
+        assert "pycompose logs (" in result.stdout and "GET /notes" in result.stdout  # Apache's access log
+        (name,) = set(names.read_text().split())
+        left = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=com.docker.compose.project={name}"],
+                              capture_output=True, text=True, check=True).stdout
+        assert left == ""  # the plugin took the stack down at the end of the session
+    finally:
+        for name in set(names.read_text().split()) if names.exists() else ():
+            remove_project_resources(name)
+            for service in ("web", "db"):
+                subprocess.run(["docker", "image", "rm", f"{name}-{service}"], capture_output=True)
