@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Mapping, Sequence, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Mapping, Protocol, Sequence, Union, overload
 
 from pycompose.errors import ComposeError, OperationFailed, UsageError
 from pycompose.events import Event, EventSink, PlainSink
@@ -17,6 +17,7 @@ from pycompose.planner.options import DownPlanOptions, RecreatePolicy, UpPlanOpt
 
 if TYPE_CHECKING:
     from pycompose.engine.base import Engine
+    from pycompose.logs import LogLine, LogTarget
     from pycompose.model import Project as ModelProject
     from pycompose.observed import ObservedContainer, ObservedImage, ObservedState
 
@@ -609,6 +610,52 @@ def ps(source: ProjectSource, services: tuple[str, ...] = (), *, all_containers:
     return sorted((c for c in observed.containers if not wanted or c.service in wanted), key=lambda c: c.name)
 
 
+class AttachView(Protocol):
+    """What attached `up` reports, in one thread (so output never mixes): the CLI formats it, `attach(output=…)`
+    writes it as plain text."""
+
+    def attached(self, targets: Sequence[LogTarget]) -> None:
+        """The containers followed from the start, before any line (v2: `Attaching to web-1, db-1`)."""
+
+    def joined(self, target: LogTarget) -> None:
+        """A container that appeared while attached (recreated, scaled up), before its first line."""
+
+    def line(self, line: LogLine) -> None:
+        """One whole line of a container's stdout or stderr (`line.stream`)."""
+
+    def recreated(self, target: LogTarget) -> None:
+        """A container's stream ended because `up` replaced it (told before its exit code, as v2 does)."""
+
+    def exited(self, target: LogTarget, code: int, restarting: bool) -> None:
+        """A container's stream ended: its exit code; `restarting` when its restart policy starts it again."""
+
+
+class _TextView:
+    """`attach(output=…)`: plain `web-1  | text` lines and `web-1 exited with code 0`, to a callable."""
+
+    def __init__(self, output: Callable[[str], None]) -> None:
+        from pycompose.presentation.logview import LogFormatter
+
+        self.output = output
+        self.formatter = LogFormatter()
+
+    def attached(self, targets: Sequence[LogTarget]) -> None:
+        for target in targets:
+            self.formatter.add(target)
+
+    def joined(self, target: LogTarget) -> None:
+        self.formatter.add(target)
+
+    def line(self, line: LogLine) -> None:
+        self.output(self.formatter.format(line))
+
+    def recreated(self, target: LogTarget) -> None:
+        self.output(f"{target.name} has been recreated\n")
+
+    def exited(self, target: LogTarget, code: int, restarting: bool) -> None:
+        self.output(f"{target.name} exited with code {code}{' (restarting)' if restarting else ''}\n")
+
+
 def attach(
     source: ProjectSource,
     services: tuple[str, ...] = (),
@@ -618,70 +665,124 @@ def attach(
     abort_on_exit: bool = False,
     exit_code_from: str | None = None,
     output: Callable[[str], None] | None = None,
+    view: AttachView | None = None,
+    since: float | None = None,
     engine: Engine | None = None,
     sink: EventSink | None = None,
 ) -> int:
-    """Attached `up`: stream the containers' logs (`web-1  | line`) until they all exit or Ctrl-C.
+    """Attached `up`: follow the containers' logs until they all exit or Ctrl-C.
 
-    Ctrl-C stops the project gracefully (a second Ctrl-C kills it). With `abort_on_exit` the first container to
-    exit stops the rest. `services` limits the containers followed (`--attach`), `exclude` drops some
-    (`--no-attach`); stopping always concerns the whole project. Returns the exit code v2 returns: that container's (or `exit_code_from`'s), else 0.
+    What is seen goes to `view` (the CLI formats it); without one, plain text (`web-1  | line`,
+    `web-1 exited with code 0`) goes to `output`, or stdout. Lines are read by `logs.multiplex`: whole, from one
+    thread, stdout and stderr apart; a container recreated or started while attached joins in. Ctrl-C stops the
+    project gracefully while the logs go on (a second Ctrl-C kills it). With `abort_on_exit` the first container
+    to exit stops the rest. `services` limits the containers followed (`--attach`), `exclude` drops some
+    (`--no-attach`); stopping always concerns the whole project. `since` (a Unix time; the CLI passes when `up`
+    began): only what was logged from then on, not what a container that is started again logged before.
+    Returns the exit code v2 returns: that container's (or `exit_code_from`'s), else 0; 130 after Ctrl-C.
     """
-    import queue
     import sys
     import threading
 
-    from pycompose.events import Event
+    from pycompose.logs import LogOptions, engine_timestamp, multiplex, targets_of
 
     sink = sink or PlainSink()
-    write = output or (lambda line: (sys.stdout.write(line), sys.stdout.flush()))
+    if view is None:
+        view = _TextView(output or (lambda text: (sys.stdout.write(text), sys.stdout.flush())))
     project, _ = _project(source)
     engine = _engine(engine)
-    containers = [c for c in engine.observe(project.name, all_containers=False).containers
-                  if (not services or c.service in services) and c.service not in exclude]
-    prefixes = {c.id: _log_prefix(project, c) for c in containers}
-    width = max((len(p) for p in prefixes.values()), default=0)
-    exits: queue.Queue = queue.Queue()
+    declared = set(project.service_names())
 
-    def follow(container) -> None:
-        pending = b""
-        try:
-            for chunk in engine.follow_logs(container.id):
-                pending += chunk
-                while b"\n" in pending:
-                    line, pending = pending.split(b"\n", 1)
-                    write(f"{prefixes[container.id].ljust(width)}  | {line.decode('utf-8', 'replace')}\n")
-            if pending:
-                write(f"{prefixes[container.id].ljust(width)}  | {pending.decode('utf-8', 'replace')}\n")
-            code = engine.wait_container(container.id)
-        except Exception:  # noqa: BLE001 - a vanished container ends its stream like an exit
-            code = 0
-        write(f"{prefixes[container.id]} exited with code {code}\n")
-        exits.put((container, code))
+    seen: dict[str, ObservedContainer] = {}
 
-    for container in containers:
-        threading.Thread(target=follow, args=(container,), daemon=True).start()
-    result = 0
-    remaining = len(containers)
-    try:
-        while remaining:
-            container, code = exits.get()
-            remaining -= 1
-            if exit_code_from and container.service == exit_code_from:
-                result = code
-            if abort_on_exit:
-                if not exit_code_from:
-                    result = code
-                sink.warn("Aborting on container exit...")
+    def followed() -> list[ObservedContainer]:
+        found = [c for c in engine.observe(project.name, all_containers=True).containers if c.service in declared
+                 and (not services or c.service in services) and c.service not in exclude]
+        seen.update((c.id, c) for c in found)
+        return found
+
+    def replaced(target: LogTarget) -> bool:
+        """Whether a newer container carries the label saying it replaces this one (v2 labels a recreate so)."""
+        from pycompose import labels
+
+        old = seen.get(target.container_id)
+        return old is not None and any(
+            c.labels.get(labels.REPLACE) == old.name and c.id != old.id and c.created >= old.created
+            for c in followed())
+
+    def prefix_of(container: ObservedContainer) -> str:
+        return _log_prefix(project, container)
+
+    def discover() -> list[tuple[LogTarget, bool]]:
+        found = followed()
+        running = {c.id for c in found if c.state == "running"}
+        return [(t, t.container_id in running) for t in targets_of(found, prefix_of)]
+
+    # what `up` just started, and the one-shots that already ended (their whole log, then their exit code)
+    targets = targets_of([c for c in followed() if c.state in ("running", "exited")], prefix_of)
+    finish = threading.Event()
+    errors: list[BaseException] = []
+    result, exit_seen, stopping, interrupts = 0, False, False, 0
+
+    def stop_project() -> None:
+        """Stop the project on a thread: the logs go on meanwhile, then `finish` ends them."""
+        nonlocal stopping
+        if stopping:
+            return
+        stopping = True
+
+        def run() -> None:
+            try:
                 stop(source, (), timeout, engine=engine, sink=sink)
-                break
-    except KeyboardInterrupt:
-        sink.emit(Event("", "Gracefully Stopping...", "press Ctrl+C again to force"))
+            except BaseException as error:  # noqa: BLE001 - raised in the caller's thread
+                errors.append(error)
+            finally:
+                finish.set()
+
+        threading.Thread(target=run, daemon=True, name="attach-stop").start()
+
+    def on_end(target: LogTarget) -> None:
+        nonlocal result, exit_seen
         try:
-            stop(source, (), timeout, engine=engine, sink=sink)
-        except KeyboardInterrupt:
+            info = engine.inspect_container(target.container_id)
+            restarting = info.state in ("restarting", "running")
+            code = info.exit_code if restarting else engine.wait_container(target.container_id)
+        except Exception:  # noqa: BLE001 - a container removed meanwhile (recreated) ends like an exit
+            restarting, code = False, 0
+        if not restarting and replaced(target):
+            view.recreated(target)
+        view.exited(target, code, restarting)
+        if restarting:
+            return
+        if exit_code_from and target.service == exit_code_from and not exit_seen:
+            result, exit_seen = code, True
+        if abort_on_exit and not stopping:
+            if not exit_code_from:
+                result = code
+            sink.warn("Aborting on container exit...")
+            stop_project()
+
+    def on_interrupt() -> None:
+        nonlocal interrupts
+        interrupts += 1
+        if interrupts == 1:
+            sink.emit(Event("", "Gracefully Stopping...", "press Ctrl+C again to force"))
+            stop_project()
+        else:
             kill(source, (), engine=engine, sink=sink)
+            finish.set()
+
+    view.attached(targets)
+    try:
+        options = LogOptions(follow=True, since=engine_timestamp(since) if since is not None else None)
+        multiplex(engine, targets, options, view.line, discover=discover, on_new=view.joined,
+                  on_end=on_end, on_interrupt=on_interrupt, finish=finish)
+    except KeyboardInterrupt:  # a third Ctrl-C, or one while killing
         return 130
+    if interrupts:
+        return 130
+    if errors:
+        raise errors[0]
     return result
 
 

@@ -86,18 +86,25 @@ def multiplex(
     engine: Engine, targets: Sequence[LogTarget], options: LogOptions, emit: Callable[[LogLine], None], *,
     discover: Callable[[], Iterable[tuple[LogTarget, bool]]] | None = None,
     on_new: Callable[[LogTarget], None] | None = None,
+    on_end: Callable[[LogTarget], None] | None = None,
+    on_interrupt: Callable[[], None] | None = None,
     stop: threading.Event | None = None,
+    finish: threading.Event | None = None,
 ) -> None:
     """Read every target's log until it ends (and, with `discover`, until no container is left running).
 
     `discover` returns (target, running) for the project's current containers; it is polled while following.
-    `on_new` is told about a target before its first line (to widen prefixes). Returns on Ctrl-C too (raising
-    KeyboardInterrupt to the caller), and within 0.2 s of `stop` being set, without waiting for the reader
-    threads, which are daemons.
+    `on_new` is told about a target before its first line (to widen prefixes); `on_end` after the last line of a
+    target's stream (each time it ends: a restarted container is read again). Both run in the caller's thread,
+    like `emit`. Ctrl-C raises KeyboardInterrupt to the caller, unless `on_interrupt` is given: it is called
+    instead (it may raise) and reading goes on. Returns within 0.2 s of `stop` being set, without waiting for the
+    reader threads, which are daemons; once `finish` is set, no new container joins and it returns as soon as the
+    open streams have ended and their lines are out (what attached `up` does once it has stopped the project).
     """
     lines: queue.Queue = queue.Queue(maxsize=10_000)
     active: dict[str, float] = {}
     ended: dict[str, float] = {}
+    known: dict[str, LogTarget] = {}
 
     def read(target: LogTarget, since: str | None, whole: bool) -> None:
         splitters = {STDOUT: LineSplitter(), STDERR: LineSplitter()}
@@ -120,33 +127,42 @@ def multiplex(
         """`since`: a container that ran before, from where its last stream ended; `whole`: one that appeared
         while following, from its first line (v2 applies --tail to it too and so can miss what it wrote)."""
         active[target.container_id] = time.time()
+        known[target.container_id] = target
         threading.Thread(target=read, args=(target, since, whole), daemon=True, name=f"logs-{target.name}").start()
 
     for target in targets:
         attach(target)
     next_poll = time.monotonic() + POLL_SECONDS
     idle_since: float | None = None
-    while True:
+
+    def step() -> bool:
+        """One turn of the loop; False: done."""
+        nonlocal next_poll, idle_since
         if stop is not None and stop.is_set():
-            return
-        if not active and not (options.follow and discover is not None):
-            return
+            return False
+        finishing = finish is not None and finish.is_set()
+        following = options.follow and discover is not None and not finishing
+        if not active and not following:
+            return False
         try:
             item = lines.get(timeout=0.2)
         except queue.Empty:
             item = None
         if isinstance(item, LogLine):
             emit(item)
-            continue
+            return True
         if isinstance(item, tuple) and item and item[0] is _END:
             active.pop(item[1], None)
             ended[item[1]] = time.time()
-        if not (options.follow and discover is not None):
-            continue
+            if on_end is not None:
+                on_end(known[item[1]])
+        if not following:
+            return True
         if time.monotonic() < next_poll and active:
-            continue
+            return True
         next_poll = time.monotonic() + POLL_SECONDS
         running_any = False
+        assert discover is not None  # following implies it
         for target, running in discover():
             running_any = running_any or running
             if target.container_id in active or not running:
@@ -160,7 +176,17 @@ def multiplex(
         elif idle_since is None:
             idle_since = time.monotonic()
         elif time.monotonic() - idle_since >= IDLE_GRACE_SECONDS:
-            return
+            return False
+        return True
+
+    while True:
+        try:
+            if not step():
+                return
+        except KeyboardInterrupt:
+            if on_interrupt is None:
+                raise
+            on_interrupt()
 
 
 def targets_of(containers: Sequence[ObservedContainer], prefix_of: Callable[[ObservedContainer], str],

@@ -3,9 +3,12 @@ per service."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Sequence, TextIO
 
 from pycompose.presentation.colors import RESET, colour_for
+
+RESET_LINE = "\r\033[K"
+"""What v2 writes before a status line (`web-1 exited with code 0`), coloured or not, on a terminal or not."""
 
 if TYPE_CHECKING:
     from pycompose.logs import LogLine, LogTarget
@@ -35,3 +38,45 @@ class LogFormatter:
             colour = self._colours.get(line.service) or colour_for(0)
             head = f"{colour}{head}{RESET}"
         return head + line.text + "\n"
+
+    def status(self, name: str, service: str, message: str) -> str:
+        """A line about a container rather than from it, as v2's attached `up` prints it: `web-1 exited with code 0`
+        (not padded, the whole line in the service's colour, after a carriage return and erase-line)."""
+        text = f"{RESET_LINE}{name} {message}\n"
+        if self.color:
+            return f"{self._colours.get(service) or colour_for(0)}{text}{RESET}"
+        return text
+
+
+class AttachedOutput:
+    """Attached `up` as v2 shows it (an `api.AttachView`): `Attaching to …`, the lines (a container's stderr to
+    stderr), `web-1 exited with code N`; each write flushed, all from the one thread that reads the logs."""
+
+    def __init__(self, formatter: LogFormatter, out: TextIO, err: TextIO) -> None:
+        self.formatter = formatter
+        self.out = out
+        self.err = err
+
+    def attached(self, targets: Sequence[LogTarget]) -> None:
+        for target in targets:
+            self.formatter.add(target)
+        if targets:
+            self._write(self.out, f"Attaching to {', '.join(t.name for t in targets)}\n")
+
+    def joined(self, target: LogTarget) -> None:
+        self.formatter.add(target)
+
+    def line(self, line: LogLine) -> None:
+        self._write(self.err if line.stream == 2 else self.out, self.formatter.format(line))
+
+    def recreated(self, target: LogTarget) -> None:
+        self._write(self.out, self.formatter.status(target.name, target.service, "has been recreated"))
+
+    def exited(self, target: LogTarget, code: int, restarting: bool) -> None:
+        message = f"exited with code {code}{' (restarting)' if restarting else ''}"
+        self._write(self.out, self.formatter.status(target.name, target.service, message))
+
+    @staticmethod
+    def _write(stream: TextIO, text: str) -> None:
+        stream.write(text)
+        stream.flush()

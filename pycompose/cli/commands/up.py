@@ -33,10 +33,14 @@ def up(
     exit_code_from: Annotated[Optional[str], typer.Option("--exit-code-from", metavar="string", help="Return the exit code of the selected service container. Implies --abort-on-container-exit")] = None,
     attach: Annotated[Optional[list[str]], typer.Option("--attach", metavar="stringArray", help="Restrict attaching to the specified services. Incompatible with --attach-dependencies.")] = None,
     no_attach: Annotated[Optional[list[str]], typer.Option("--no-attach", metavar="stringArray", help="Do not attach (stream logs) to the specified services")] = None,
+    no_color: Annotated[bool, typer.Option("--no-color", help="Produce monochrome output")] = False,
+    no_log_prefix: Annotated[bool, typer.Option("--no-log-prefix", help="Don't print prefix in logs")] = False,
     pull: Annotated[str, typer.Option("--pull", metavar="string", help='Pull image before running ("always"|"missing"|"never")')] = "policy",
     quiet_pull: Annotated[bool, typer.Option("--quiet-pull", help="Pull without printing progress information")] = False,
     renew_anon_volumes: Annotated[bool, typer.Option("--renew-anon-volumes", "-V", help="Recreate anonymous volumes instead of retrieving data from the previous containers")] = False,
 ) -> None:
+    import time
+
     from pycompose import api
     from pycompose.errors import UsageError
 
@@ -60,14 +64,28 @@ def up(
     )
     flags = global_options(ctx)
     source = flags.project_options(services=tuple(services or ()))
+    attached = not (detach or wait or no_start)
+    view = _attached_output(flags.ansi, no_color, no_log_prefix) if attached else None
+    began = time.time()
     with flags.sink("Running") as sink:
         api.up(source, options, run=flags.run_options(), sink=sink)
-    if detach or wait or no_start:
+    if not attached:
         return
     code = api.attach(source, services=tuple(attach or services or ()), exclude=tuple(no_attach or ()),
                       timeout=timeout, abort_on_exit=abort_on_container_exit or bool(exit_code_from),
-                      exit_code_from=exit_code_from)
+                      exit_code_from=exit_code_from, view=view, since=began)
     raise typer.Exit(code)
+
+
+def _attached_output(ansi: str | None, no_color: bool, no_log_prefix: bool):
+    """The lines of attached `up`, formatted as `logs` formats them (colours per service on a terminal)."""
+    import sys
+
+    from pycompose.presentation.colors import use_ansi
+    from pycompose.presentation.logview import AttachedOutput, LogFormatter
+
+    formatter = LogFormatter(prefix=not no_log_prefix, color=not no_color and use_ansi(ansi, sys.stdout))
+    return AttachedOutput(formatter, sys.stdout, sys.stderr)
 
 
 def _scale(values: list[str]) -> dict[str, int]:

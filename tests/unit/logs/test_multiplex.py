@@ -72,3 +72,64 @@ def test_following_reads_a_container_that_appears_from_its_first_line_and_ends_w
               discover=lambda: next(polls, []))
     assert calls == [("old", "0"), ("new", "all")]  # --tail for what was there, everything of what came after
     assert [line.text for line in got] == ["old", "gen=2"]
+
+
+def test_on_end_runs_after_a_streams_last_line_and_can_stop_the_rest():
+    import threading
+
+    class Endless(ChunkEngine):
+        def stream_logs(self, container_id, **kwargs):
+            yield from self.chunks[container_id]
+            if container_id == "server":
+                threading.Event().wait(30)  # a container that keeps running
+
+    events: list[str] = []
+    stop = threading.Event()
+
+    def on_end(target: LogTarget) -> None:
+        events.append(f"end {target.name}")
+        stop.set()  # what --abort-on-container-exit does, in the consumer's thread
+
+    engine = Endless({"job": [(1, b"one\ntwo")], "server": [(1, b"up\n")]})
+    multiplex(engine, [LogTarget("job", "job-1", "job"), LogTarget("server", "server-1", "server")],
+              LogOptions(follow=True), lambda line: events.append(f"{line.name} {line.text}"), on_end=on_end,
+              stop=stop)
+    job = [event for event in events if "job-1" in event]
+    assert job == ["job-1 one", "job-1 two", "end job-1"]  # after every line, the unfinished tail included
+    assert events[-1] == "end job-1"  # and `stop` returned at once, the server still running
+
+
+def test_finish_drains_open_streams_and_on_interrupt_replaces_the_keyboard_interrupt(monkeypatch):
+    import threading
+
+    import pycompose.logs as logs
+
+    monkeypatch.setattr(logs, "POLL_SECONDS", 0.05)
+    release = threading.Event()
+
+    class Stoppable(ChunkEngine):
+        def stream_logs(self, container_id, **kwargs):
+            yield (1, b"hello\n")
+            release.wait(10)  # the container runs until the project is stopped
+            yield (1, b"bye\n")
+
+    finish = threading.Event()
+    got: list[str] = []
+    interrupted: list[bool] = []
+
+    def emit(line: LogLine) -> None:
+        got.append(line.text)
+        if line.text == "hello" and not interrupted:
+            raise KeyboardInterrupt  # Ctrl-C while writing
+
+    def on_interrupt() -> None:
+        interrupted.append(True)
+        release.set()  # the graceful stop: the container logs its last words and exits
+        finish.set()
+
+    ended: list[str] = []
+    multiplex(Stoppable({}), [LogTarget("a", "a-1", "a")], LogOptions(follow=True), emit,
+              discover=lambda: [(LogTarget("a", "a-1", "a"), True)], on_end=lambda t: ended.append(t.name),
+              on_interrupt=on_interrupt, finish=finish)
+    assert interrupted == [True]
+    assert got == ["hello", "bye"] and ended == ["a-1"]  # returned once the open stream ended, not before

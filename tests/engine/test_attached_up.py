@@ -1,0 +1,98 @@
+"""Attached `up` through the CLI: lines whole under load, stderr apart, v2's exit lines, exit codes and colours."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.docker
+
+RESET_LINE = "\r\033[K"
+
+
+def service(command: str, **extra: str) -> str:
+    lines = [f"    {key}: {value}\n" for key, value in extra.items()]
+    return f"    image: busybox:latest\n    init: true\n    command: [\"sh\", \"-c\", {command!r}]\n" + "".join(lines)
+
+
+@pytest.fixture
+def up(loader, tmp_path, project_name):
+    """`pycompose [GLOBAL…] up ARGS…` (attached) on a compose file of `{service: body}`, colours left to the
+    flags (NO_COLOR and COMPOSE_ANSI dropped); `down` afterwards."""
+
+    def run(services: dict[str, str], *args: str, global_args: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+        text = "services:\n" + "".join(f"  {name}:\n{body}" for name, body in services.items())
+        (tmp_path / "compose.yaml").write_text(text)
+        environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COMPOSE_ANSI")}
+        result = subprocess.run([sys.executable, "-m", "pycompose", "-p", project_name, *global_args, "up", *args],
+                                cwd=tmp_path, capture_output=True, timeout=120, env=environ)
+        # decoded by hand: text mode would turn v2's `\r\033[K` into a newline
+        return subprocess.CompletedProcess(result.args, result.returncode, result.stdout.decode(),
+                                           result.stderr.decode())
+
+    yield run
+    subprocess.run([sys.executable, "-m", "pycompose", "-p", project_name, "down", "-t", "0"], cwd=tmp_path,
+                   capture_output=True, timeout=120)
+
+
+def test_ten_thousand_lines_arrive_whole_then_the_exit_line(up):
+    script = "i=0; while [ $$i -lt 10000 ]; do echo line-$$i-" + "x" * 38 + "; i=$$((i+1)); done"
+    result = up({"burst": service(script)})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.split("\n")[:-1]
+    assert lines[0] == "Attaching to burst-1"
+    logged = [line for line in lines if line.startswith("burst-1  | ")]
+    assert logged == [f"burst-1  | line-{i}-{'x' * 38}" for i in range(10_000)]
+    assert lines[-1] == f"{RESET_LINE}burst-1 exited with code 0"
+
+
+def test_stderr_lines_go_to_stderr_prefixed(up):
+    result = up({"talk": service("echo to-out; echo to-err >&2")})
+    assert result.returncode == 0, result.stderr
+    assert "talk-1  | to-out\n" in result.stdout and "to-err" not in result.stdout
+    assert "talk-1  | to-err\n" in result.stderr
+
+
+def test_exit_code_from_returns_that_containers_code_after_stopping_the_rest(up):
+    result = up({"job": service("echo working; sleep 1; exit 7"), "server": service("sleep 3600")},
+                "--exit-code-from", "job", "-t", "1")
+    assert result.returncode == 7, result.stderr
+    assert "job-1     | working\n" in result.stdout
+    assert f"{RESET_LINE}job-1 exited with code 7\n" in result.stdout
+    assert f"{RESET_LINE}server-1 exited with code" in result.stdout  # stopped by the abort, still reported
+
+
+def test_prefixes_are_coloured_with_ansi_always_and_plain_with_no_color(up):
+    services = {"hello": service("echo hi")}
+    coloured = up(services, global_args=("--ansi", "always"))
+    assert coloured.returncode == 0, coloured.stderr
+    assert "\033[36mhello-1  | \033[0mhi\n" in coloured.stdout
+    assert f"\033[36m{RESET_LINE}hello-1 exited with code 0\n\033[0m" in coloured.stdout
+    plain = up(services, "--no-color", global_args=("--ansi", "always"))
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout.count("hello-1  | hi\n") == 1  # started again: not what it logged the first time
+    assert f"{RESET_LINE}hello-1 exited with code 0\n" in plain.stdout and "\033[36m" not in plain.stdout
+    bare = up(services, "--no-log-prefix")
+    assert "\nhi\n" in bare.stdout and "hello-1  |" not in bare.stdout
+
+
+def test_a_container_recreated_while_attached_is_followed_until_it_exits(up, tmp_path, project_name):
+    import time
+
+    compose = ("services:\n  web:\n" + service("echo gen-$$HOSTNAME; sleep 5; echo done"))
+    (tmp_path / "compose.yaml").write_text(compose)
+    pycompose = [sys.executable, "-m", "pycompose", "-p", project_name]
+    attached = subprocess.Popen([*pycompose, "up"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(2.5)
+    recreate = subprocess.run([*pycompose, "up", "-d", "--force-recreate"], cwd=tmp_path, capture_output=True,
+                              timeout=120)
+    assert recreate.returncode == 0, recreate.stderr
+    out, err = attached.communicate(timeout=60)
+    text = out.decode()
+    assert attached.returncode == 0, err
+    assert text.count("web-1  | gen-") == 2
+    assert text.endswith(f"web-1  | done\n{RESET_LINE}web-1 exited with code 0\n")
+    assert f"{RESET_LINE}web-1 has been recreated\n{RESET_LINE}web-1 exited with code 143\n" in text
