@@ -1,44 +1,44 @@
 """The public Python API of pycompose: the CLI calls only these functions, and so can test fixtures.
 
 Each operation: load and bind the project, observe the engine once, plan, execute. Options are frozen
-dataclasses; progress goes to an EventSink (plain text on stderr by default).
+dataclasses; progress goes to an EventSink (plain text on stderr by default). The image operations (build, pull,
+push) live in `pycompose.images`, what every operation starts from in `pycompose.session`; both are re-exported
+here, so `pycompose.api` stays the one surface.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Mapping, Protocol, Sequence, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Mapping, Protocol, Sequence, overload
 
-from pycompose.errors import ComposeError, OperationFailed, UsageError
+from pycompose.errors import OperationFailed, UsageError
 from pycompose.events import Event, EventSink, PlainSink
+from pycompose.images import BuildOptions, PullOptions, PushOptions, build, pull, push
 from pycompose.loader.options import LoadedProject, ProjectOptions
 from pycompose.planner.options import DownPlanOptions, RecreatePolicy, UpPlanOptions
+from pycompose.session import ProjectSource, RunOptions
+from pycompose.session import check_services as _check_services
+from pycompose.session import engine_of as _engine
+from pycompose.session import observe as _observe
+from pycompose.session import parallel as _parallel
+from pycompose.session import project as _project
+from pycompose.session import project_or_labels as _project_or_labels
 
 if TYPE_CHECKING:
     from pycompose.engine.base import Engine
     from pycompose.logs import LogLine, LogTarget
     from pycompose.model import Project as ModelProject
-    from pycompose.observed import ObservedContainer, ObservedImage, ObservedState
+    from pycompose.observed import ObservedContainer
+    from pycompose.projects import ContainerImage, ProjectSummary
 
-ProjectSource = Union[ProjectOptions, LoadedProject]
 
 __all__ = [
     "BuildOptions", "PullOptions", "PushOptions", "build", "pull", "push",
     "ContainerRecord", "DownOptions", "ExecOptions", "Project", "PublishedPort", "RunOptions", "UpOptions", "attach",
-    "down", "exec_command", "kill", "logs", "port", "ps", "restart", "rm", "service_names", "start", "stop", "up",
-    "wait", "wait_healthy",
+    "down", "exec_command", "images", "kill", "list_projects", "logs", "port", "ps", "restart", "rm", "service_names",
+    "start", "stop", "up", "wait", "wait_healthy",
 ]
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """How to run any operation (the global flags that are not about loading)."""
-
-    parallel: int | None = None
-    """Maximum engine operations at once (`--parallel`); None: COMPOSE_PARALLEL_LIMIT, else unbounded."""
-    dry_run: bool = False
-    """Plan and report, change nothing."""
 
 
 @dataclass(frozen=True)
@@ -69,118 +69,12 @@ class UpOptions:
 
 
 @dataclass(frozen=True)
-class BuildOptions:
-    """`build`: build the images of the services that have a `build:` section (all of them by default)."""
-
-    services: tuple[str, ...] = ()
-    """Only these (named services without `build:` are skipped); dependencies are not added."""
-    no_cache: bool = False
-    pull: bool = False
-    """Always try to pull a newer version of the base images."""
-    build_args: Mapping[str, str | None] = field(default_factory=dict)
-    """`--build-arg`, over each service's `build.args`; a None value comes from the environment."""
-    quiet: bool = False
-    """No build output lines (the Building/Built events still come)."""
-    memory: int | None = None
-    """`-m`: memory limit in bytes of the build containers."""
-
-
-@dataclass(frozen=True)
-class PullOptions:
-    """`pull`: pull the services' images (all services by default)."""
-
-    services: tuple[str, ...] = ()
-    include_deps: bool = False
-    """Also the services the named ones depend on."""
-    ignore_pull_failures: bool = False
-    """Report failures as warnings and exit 0."""
-    ignore_buildable: bool = False
-    """Skip the services that have a `build:` section."""
-    quiet: bool = False
-    policy: str | None = None
-    """`--policy missing|always` over each service's `pull_policy`."""
-
-
-@dataclass(frozen=True)
-class PushOptions:
-    """`push`: push the images of the services that have both `image:` and `build:` (plus `build.tags`)."""
-
-    services: tuple[str, ...] = ()
-    include_deps: bool = False
-    ignore_push_failures: bool = False
-    quiet: bool = False
-
-
-@dataclass(frozen=True)
 class DownOptions:
     services: tuple[str, ...] = ()
     remove_orphans: bool = False
     volumes: bool = False
     timeout: int | None = None
     rmi: str | None = None
-
-
-def _loaded(source: ProjectSource) -> LoadedProject:
-    if isinstance(source, LoadedProject):
-        return source
-    from pycompose.loader.project import load_project
-
-    return load_project(source)
-
-
-def _project(source: ProjectSource, scale: Mapping[str, int] | None = None) -> tuple[ModelProject, Mapping[str, str]]:
-    from pycompose.bind import bind_project
-
-    loaded = _loaded(source)
-    return bind_project(loaded, scale=scale), loaded.environment
-
-
-def _project_or_labels(source: ProjectSource, engine: Engine) -> tuple[ModelProject, Mapping[str, str]]:
-    """The loaded project; with `-p NAME` and no compose file, the project its containers' labels describe."""
-    from pycompose.errors import ConfigError
-
-    try:
-        return _project(source)
-    except ConfigError as error:
-        if not (isinstance(source, ProjectOptions) and source.project_name
-                and str(error).startswith("no configuration file provided")):
-            raise
-    from pycompose.bind import project_from_observed
-
-    observed = engine.observe(source.project_name)
-    return project_from_observed(source.project_name, observed), source.environ
-
-
-def _engine(engine: Engine | None) -> Engine:
-    if engine is not None:
-        return engine
-    from pycompose.engine.dockerpy import DockerEngine
-
-    return DockerEngine()
-
-
-def _parallel(run: RunOptions, environment: Mapping[str, str]) -> int | None:
-    if run.parallel is not None:
-        return run.parallel
-    value = environment.get("COMPOSE_PARALLEL_LIMIT") or os.environ.get("COMPOSE_PARALLEL_LIMIT")
-    return int(value) if value and value.lstrip("-").isdigit() else None
-
-
-def _observe(engine: Engine, project: ModelProject, *, details: bool = False, images: bool = True) -> ObservedState:
-    """The one snapshot of a command; `images=False` when nothing will be created (down, stop, start…)."""
-    return engine.observe(
-        project.name,
-        networks=tuple(n.name for n in project.networks),
-        volumes=tuple(v.name for v in project.volumes),
-        images=tuple(s.image for s in project.services) if images else (),
-        details=details,
-    )
-
-
-def _check_services(project: ModelProject, services: tuple[str, ...]) -> None:
-    for name in services:
-        if name not in project.service_names() and name not in project.disabled_services:
-            raise UsageError(f"no such service: {name}")
 
 
 def _run_plan(plan, project: ModelProject, observed, engine: Engine, sink: EventSink, run: RunOptions,
@@ -234,10 +128,11 @@ def _locked(engine: Engine, project: ModelProject):
 
 def _converge(project: ModelProject, environment: Mapping[str, str], graph, engine: Engine, options: UpOptions,
               run: RunOptions, sink: EventSink) -> None:
+    from pycompose.images import ensure_images
     from pycompose.planner.up import plan_up
 
     observed = _observe(engine, project, details=run.dry_run)  # a dry run names what changed: inspect
-    images = _ensure_images(project, graph, engine, options, sink, run, environment, observed.images)
+    images = ensure_images(project, graph, engine, options, sink, run, environment, observed.images)
     if images is not observed.images:  # pulled or built: the new image ids
         observed = replace(observed, images=images)
     targeted_policy = RecreatePolicy.DIVERGED
@@ -271,210 +166,6 @@ def _report_unchanged(plan, project: ModelProject, observed, sink: EventSink, op
     for container in observed.containers:
         if container.service in selected and container.name not in touched and container.running:
             sink.emit(Event("Container", container.name, "Running"))
-
-
-def _ensure_images(project: ModelProject, graph, engine: Engine, options: UpOptions, sink: EventSink,
-                   run: RunOptions, environment: Mapping[str, str],
-                   observed: Mapping[str, ObservedImage]) -> Mapping[str, ObservedImage]:
-    """Pull, then build, what the policies ask for; then every image must exist (else nothing is created).
-
-    `observed` are the images of the command's snapshot; returns them, or, after a pull or a build, the
-    services' images inspected again."""
-    from datetime import datetime, timezone
-
-    from pycompose.build import pull as pulling
-    from pycompose.build.run import build_services
-    from pycompose.errors import NotFound
-
-    names = graph.with_dependencies(options.services) if options.services and not options.no_deps else (
-        options.services or project.service_names())
-    services = tuple(project.service(name) for name in names)
-    images = observed
-    local = _local_images(images, services)
-    pulls = pulling.plan_pulls(services, local, now=datetime.now(timezone.utc), pull=options.pull,
-                               build=options.build)
-    if run.dry_run:
-        for service in pulls:
-            sink.emit(Event("DRY-RUN MODE -", f"pull {service.image}", service.name))
-        return images
-    if pulls:
-        failures = pulling.pull_images(pulls, engine, sink, quiet=options.quiet_pull,
-                                       parallel=_parallel(run, environment), tolerate=lambda s: "build" in s.config)
-        if failures:
-            raise pulling.pull_failure(*failures[0])
-        images = _inspect_images(engine, project)
-        local = _local_images(images, services)
-    builds = pulling.plan_builds(services, local, pull=options.pull, build=options.build, no_build=options.no_build)
-    if builds:
-        build_services(project, builds, engine, sink, environment=environment, quiet=options.quiet_pull,
-                       parallel=_parallel(run, environment))
-        images = _inspect_images(engine, project)
-        local = _local_images(images, services)
-    for service in services:
-        if service.image not in local:
-            why = "--no-build was given" if options.no_build and "build" in service.config else (
-                f"pull_policy is {service.config.get('pull_policy') or options.pull}")
-            raise NotFound(f'service "{service.name}": image {service.image} is not available locally and {why}')
-    return images
-
-
-def _inspect_images(engine: Engine, project: ModelProject) -> dict:
-    """The project's images as the engine reports them after a pull or a build."""
-    return engine.inspect_images(tuple(s.image for s in project.services))
-
-
-def _local_images(images: Mapping[str, ObservedImage], services: tuple) -> dict:
-    """{image: LocalImage} of the services' images present on the engine."""
-    from pycompose.build.pull import local_image
-
-    found = {}
-    for image in dict.fromkeys(s.image for s in services):
-        if image in images:
-            observed = images[image]
-            found[image] = local_image({"Id": observed.id, "Metadata": {"LastTagTime": observed.last_tagged}})
-    return found
-
-
-def build(source: ProjectSource, options: BuildOptions = BuildOptions(), *, run: RunOptions = RunOptions(),
-          engine: Engine | None = None, sink: EventSink | None = None) -> dict[str, str]:
-    """Build the services' images (v2 `build`, classic builder); {image name: image id}.
-
-    Raises:
-        UsageError: an unknown service. ConfigError: a missing context/Dockerfile, an option the classic
-        builder lacks. EngineError: a build failed (names the service, the step and the engine's message).
-    """
-    from pycompose.build.run import build_services
-    from pycompose.build.spec import BuildOverrides
-
-    sink = sink or PlainSink()
-    project, environment = _project(source)
-    _check_services(project, options.services)
-    names = tuple(n for n in (options.services or project.service_names()) if "build" in project.service(n).config)
-    if not names:
-        sink.warn("No services to build")
-        return {}
-    if run.dry_run:
-        for name in names:
-            sink.emit(Event("Image", project.service(name).image, "Build", detail=f"service {name}"))
-        return {}
-    overrides = BuildOverrides(args=dict(options.build_args), no_cache=options.no_cache, pull=options.pull,
-                               memory=options.memory)
-    return build_services(project, names, _engine(engine), sink, environment=environment, overrides=overrides,
-                          parallel=_parallel(run, environment), quiet=options.quiet)
-
-
-def pull(source: ProjectSource, options: PullOptions = PullOptions(), *, run: RunOptions = RunOptions(),
-         engine: Engine | None = None, sink: EventSink | None = None) -> None:
-    """Pull the services' images (v2 `pull`): skips what has no `image:`, policies `never`/`build`, and with
-    `missing` an image already present (unless tagged `latest`).
-
-    Raises:
-        EngineError: a pull failed (`service "web": cannot pull image …`), unless `ignore_pull_failures`; a
-        failed pull of a buildable service only warns.
-    """
-    from pycompose.build import pull as pulling
-
-    sink = sink or PlainSink()
-    project, environment = _project(source)
-    _check_services(project, options.services)
-    names = _with_deps(project, options.services, options.include_deps)
-    engine = _engine(engine)
-    chosen: dict[str, object] = {}
-    for name in names:
-        service = project.service(name)
-        reason = _pull_skip_reason(service, engine, options, chosen)
-        if reason is not None:
-            sink.emit(Event("Service", name, "Skipped", detail=reason, named_alone=True))
-            continue
-        chosen[service.image] = service
-    if run.dry_run:
-        return
-    failures = pulling.pull_images(tuple(chosen.values()), engine, sink, quiet=options.quiet,  # type: ignore[arg-type]
-                                   parallel=_parallel(run, environment),
-                                   tolerate=lambda s: options.ignore_pull_failures or "build" in s.config)
-    buildable = [s.name for s in chosen.values() if "build" in s.config  # type: ignore[attr-defined]
-                 and engine.image_details(s.image) is None]  # type: ignore[attr-defined]
-    if buildable:
-        sink.warn("Some service image(s) must be built from source by running:\n"
-                  f"    docker compose build {' '.join(buildable)}")
-    if failures:
-        raise pulling.pull_failure(*failures[0])
-
-
-def _with_deps(project: ModelProject, services: tuple[str, ...], include_deps: bool) -> tuple[str, ...]:
-    """The named services (all when none), plus what they depend on with `include_deps`."""
-    from pycompose.graph import build_graph
-
-    if include_deps and services:
-        return build_graph(project).with_dependencies(services)
-    return services or project.service_names()
-
-
-def _pull_skip_reason(service, engine: Engine, options: PullOptions, chosen: Mapping[str, object]) -> str | None:
-    """Why `pull` leaves the service out (v2's `Skipped …` texts), or None to pull it."""
-    from pycompose.build.pull import PullPolicy, parse_policy
-
-    if "image" not in service.config:
-        return "- No image to be pulled"
-    value = options.policy or service.config.get("pull_policy")
-    policy = parse_policy(value, name=service.name) if value else None
-    if policy is not None and policy.kind in (PullPolicy.NEVER, PullPolicy.BUILD):
-        return ""
-    if (policy is not None and policy.kind is PullPolicy.MISSING and not service.image.endswith(":latest")
-            and ":" in service.image.rsplit("/", 1)[-1] and engine.image_details(service.image) is not None):
-        return "- Image is already present locally"
-    if options.ignore_buildable and "build" in service.config:
-        return "- Image can be built"
-    other = chosen.get(service.image)
-    if other is not None:
-        return f"- Image is already being pulled by {other.name}"  # type: ignore[attr-defined]
-    return None
-
-
-def push(source: ProjectSource, options: PushOptions = PushOptions(), *, run: RunOptions = RunOptions(),
-         engine: Engine | None = None, sink: EventSink | None = None) -> None:
-    """Push the images of services with both `image:` and `build:` (and their `build.tags`), v2 `push`.
-
-    Raises:
-        EngineError: a push failed (`service "web": cannot push image …`), unless `ignore_push_failures`.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    sink = sink or PlainSink()
-    project, environment = _project(source)
-    _check_services(project, options.services)
-    names = _with_deps(project, options.services, options.include_deps)
-    engine = _engine(engine)
-    work: list[tuple[str, str]] = []
-    for name in names:
-        config = project.service(name).config
-        if "build" not in config or "image" not in config:
-            sink.emit(Event("Service", name, "Skipped"))
-            continue
-        work.extend((name, tag) for tag in dict.fromkeys([config["image"], *(config["build"].get("tags") or ())]))
-    if run.dry_run or not work:
-        return
-
-    def push_one(item: tuple[str, str]) -> str | None:
-        name, tag = item
-        sink.emit(Event("Image", tag, "Pushing"))
-        try:
-            engine.push_image(tag, None if options.quiet else
-                              (lambda line: sink.emit(Event("Image", tag, "Pushing", detail=line))))
-        except ComposeError as error:
-            sink.emit(Event("Image", tag, "Error", detail=str(error)))
-            return f'service "{name}": cannot push image {tag}: {error}'
-        sink.emit(Event("Image", tag, "Pushed"))
-        return None
-
-    with ThreadPoolExecutor(max_workers=min(len(work), _parallel(run, environment) or 16)) as pool:
-        failures = [message for message in pool.map(push_one, work) if message]
-    for message in failures if options.ignore_push_failures else ():
-        sink.warn(message)
-    if failures and not options.ignore_push_failures:
-        from pycompose.errors import EngineError
-
-        raise EngineError(failures[0])
 
 
 def down(
@@ -608,6 +299,24 @@ def ps(source: ProjectSource, services: tuple[str, ...] = (), *, all_containers:
     observed = engine.observe(project.name, all_containers=all_containers)
     wanted = set(services)
     return sorted((c for c in observed.containers if not wanted or c.service in wanted), key=lambda c: c.name)
+
+
+def images(source: ProjectSource, services: tuple[str, ...] = (), *, engine: Engine | None = None,
+           ) -> list[ContainerImage]:
+    """`images`: each of the project's containers (stopped ones too) with the image it runs, by container name."""
+    from pycompose.projects import container_images
+
+    engine = _engine(engine)
+    return container_images(engine, ps(source, services, all_containers=True, engine=engine))
+
+
+def list_projects(*, all_projects: bool = False, name_filter: str | None = None, engine: Engine | None = None,
+                  ) -> list[ProjectSummary]:
+    """`ls`: every Compose project on the engine (v2's and ours alike), found by its containers' labels;
+    without `all_projects` only those with a running container. `name_filter` is a regular expression."""
+    from pycompose.projects import list_projects as summaries
+
+    return summaries(_engine(engine), all_projects=all_projects, name_filter=name_filter)
 
 
 class AttachView(Protocol):

@@ -14,7 +14,7 @@ from pycompose.loader.options import LoadedProject
 from pycompose.observed import ObservedContainer, ObservedState
 
 EXPECTED = {
-    "BuildOptions", "PullOptions", "PushOptions", "build", "pull", "push",
+    "BuildOptions", "PullOptions", "PushOptions", "build", "pull", "push", "images", "list_projects",
     "ContainerRecord", "DownOptions", "ExecOptions", "Project", "PublishedPort", "RunOptions", "UpOptions", "attach",
     "down", "exec_command", "kill", "logs", "port", "ps", "restart", "rm", "service_names", "start", "stop", "up",
     "wait", "wait_healthy",

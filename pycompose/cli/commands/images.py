@@ -25,15 +25,11 @@ def images(
 
     from pycompose import api
     from pycompose.errors import UsageError
-    from pycompose.projects import container_images
 
     if format_ not in ("table", "json"):
         raise UsageError(f"format value {format_!r} could not be parsed: expected table or json")
     wanted = tuple(services or ())
-    source = global_options(ctx).project_options(services=wanted)
-    containers = api.ps(source, wanted, all_containers=True)
-    engine = api._engine(None)  # noqa: SLF001 - until api offers an images() query
-    rows = container_images(engine, containers)
+    rows = api.images(global_options(ctx).project_options(services=wanted), wanted)
     out = sys.stdout
     if quiet:
         out.writelines(f"{image_id}\n" for image_id in dict.fromkeys(r.id.removeprefix("sha256:") for r in rows))

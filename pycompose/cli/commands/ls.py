@@ -19,9 +19,8 @@ def ls(
 ) -> None:
     import sys
 
-    from pycompose.engine.dockerpy import DockerEngine
+    from pycompose import api
     from pycompose.errors import UsageError
-    from pycompose.projects import list_projects
     from pycompose.presentation.tables import table
 
     name_filter = None
@@ -32,7 +31,7 @@ def ls(
         name_filter = value
     if format_ not in ("table", "json"):
         raise UsageError(f"format value {format_!r} could not be parsed: expected table or json")
-    projects = list_projects(DockerEngine(), all_projects=all_, name_filter=name_filter)
+    projects = api.list_projects(all_projects=all_, name_filter=name_filter)
     out = sys.stdout
     if quiet:
         out.writelines(f"{p.name}\n" for p in projects)

@@ -1,0 +1,268 @@
+"""The images side of the API: `build`, `pull`, `push`, and the images `up` needs before it creates anything.
+
+Re-exported by `pycompose.api`; the decisions (which to pull, which to build, in what order) live in
+`pycompose.build`, the engine calls in the engine adapter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Mapping
+
+from pycompose import session
+from pycompose.errors import ComposeError
+from pycompose.events import Event, EventSink, PlainSink
+from pycompose.session import ProjectSource, RunOptions
+
+if TYPE_CHECKING:
+    from pycompose.api import UpOptions
+    from pycompose.engine.base import Engine
+    from pycompose.model import Project as ModelProject
+    from pycompose.observed import ObservedImage
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """`build`: build the images of the services that have a `build:` section (all of them by default)."""
+
+    services: tuple[str, ...] = ()
+    """Only these (named services without `build:` are skipped); dependencies are not added."""
+    no_cache: bool = False
+    pull: bool = False
+    """Always try to pull a newer version of the base images."""
+    build_args: Mapping[str, str | None] = field(default_factory=dict)
+    """`--build-arg`, over each service's `build.args`; a None value comes from the environment."""
+    quiet: bool = False
+    """No build output lines (the Building/Built events still come)."""
+    memory: int | None = None
+    """`-m`: memory limit in bytes of the build containers."""
+
+
+@dataclass(frozen=True)
+class PullOptions:
+    """`pull`: pull the services' images (all services by default)."""
+
+    services: tuple[str, ...] = ()
+    include_deps: bool = False
+    """Also the services the named ones depend on."""
+    ignore_pull_failures: bool = False
+    """Report failures as warnings and exit 0."""
+    ignore_buildable: bool = False
+    """Skip the services that have a `build:` section."""
+    quiet: bool = False
+    policy: str | None = None
+    """`--policy missing|always` over each service's `pull_policy`."""
+
+
+@dataclass(frozen=True)
+class PushOptions:
+    """`push`: push the images of the services that have both `image:` and `build:` (plus `build.tags`)."""
+
+    services: tuple[str, ...] = ()
+    include_deps: bool = False
+    ignore_push_failures: bool = False
+    quiet: bool = False
+
+
+def ensure_images(project: ModelProject, graph, engine: Engine, options: UpOptions, sink: EventSink,
+                   run: RunOptions, environment: Mapping[str, str],
+                   observed: Mapping[str, ObservedImage]) -> Mapping[str, ObservedImage]:
+    """Pull, then build, what the policies ask for; then every image must exist (else nothing is created).
+
+    `observed` are the images of the command's snapshot; returns them, or, after a pull or a build, the
+    services' images inspected again."""
+    from datetime import datetime, timezone
+
+    from pycompose.build import pull as pulling
+    from pycompose.build.run import build_services
+    from pycompose.errors import NotFound
+
+    names = graph.with_dependencies(options.services) if options.services and not options.no_deps else (
+        options.services or project.service_names())
+    services = tuple(project.service(name) for name in names)
+    images = observed
+    local = _local_images(images, services)
+    pulls = pulling.plan_pulls(services, local, now=datetime.now(timezone.utc), pull=options.pull,
+                               build=options.build)
+    if run.dry_run:
+        for service in pulls:
+            sink.emit(Event("Image", service.image, "Pull", detail=f"service {service.name}"))
+        return images
+    if pulls:
+        failures = pulling.pull_images(pulls, engine, sink, quiet=options.quiet_pull,
+                                       parallel=session.parallel(run, environment), tolerate=lambda s: "build" in s.config)
+        if failures:
+            raise pulling.pull_failure(*failures[0])
+        images = _inspect_images(engine, project)
+        local = _local_images(images, services)
+    builds = pulling.plan_builds(services, local, pull=options.pull, build=options.build, no_build=options.no_build)
+    if builds:
+        build_services(project, builds, engine, sink, environment=environment, quiet=options.quiet_pull,
+                       parallel=session.parallel(run, environment))
+        images = _inspect_images(engine, project)
+        local = _local_images(images, services)
+    for service in services:
+        if service.image not in local:
+            why = "--no-build was given" if options.no_build and "build" in service.config else (
+                f"pull_policy is {service.config.get('pull_policy') or options.pull}")
+            raise NotFound(f'service "{service.name}": image {service.image} is not available locally and {why}')
+    return images
+
+
+def _inspect_images(engine: Engine, project: ModelProject) -> dict:
+    """The project's images as the engine reports them after a pull or a build."""
+    return engine.inspect_images(tuple(s.image for s in project.services))
+
+
+def _local_images(images: Mapping[str, ObservedImage], services: tuple) -> dict:
+    """{image: LocalImage} of the services' images present on the engine."""
+    from pycompose.build.pull import local_image
+
+    found = {}
+    for image in dict.fromkeys(s.image for s in services):
+        if image in images:
+            observed = images[image]
+            found[image] = local_image({"Id": observed.id, "Metadata": {"LastTagTime": observed.last_tagged}})
+    return found
+
+
+def build(source: ProjectSource, options: BuildOptions = BuildOptions(), *, run: RunOptions = RunOptions(),
+          engine: Engine | None = None, sink: EventSink | None = None) -> dict[str, str]:
+    """Build the services' images (v2 `build`, classic builder); {image name: image id}.
+
+    Raises:
+        UsageError: an unknown service. ConfigError: a missing context/Dockerfile, an option the classic
+        builder lacks. EngineError: a build failed (names the service, the step and the engine's message).
+    """
+    from pycompose.build.run import build_services
+    from pycompose.build.spec import BuildOverrides
+
+    sink = sink or PlainSink()
+    project, environment = session.project(source)
+    session.check_services(project, options.services)
+    names = tuple(n for n in (options.services or project.service_names()) if "build" in project.service(n).config)
+    if not names:
+        sink.warn("No services to build")
+        return {}
+    if run.dry_run:
+        for name in names:
+            sink.emit(Event("Image", project.service(name).image, "Build", detail=f"service {name}"))
+        return {}
+    overrides = BuildOverrides(args=dict(options.build_args), no_cache=options.no_cache, pull=options.pull,
+                               memory=options.memory)
+    return build_services(project, names, session.engine_of(engine), sink, environment=environment, overrides=overrides,
+                          parallel=session.parallel(run, environment), quiet=options.quiet)
+
+
+def pull(source: ProjectSource, options: PullOptions = PullOptions(), *, run: RunOptions = RunOptions(),
+         engine: Engine | None = None, sink: EventSink | None = None) -> None:
+    """Pull the services' images (v2 `pull`): skips what has no `image:`, policies `never`/`build`, and with
+    `missing` an image already present (unless tagged `latest`).
+
+    Raises:
+        EngineError: a pull failed (`service "web": cannot pull image …`), unless `ignore_pull_failures`; a
+        failed pull of a buildable service only warns.
+    """
+    from pycompose.build import pull as pulling
+
+    sink = sink or PlainSink()
+    project, environment = session.project(source)
+    session.check_services(project, options.services)
+    names = _with_deps(project, options.services, options.include_deps)
+    engine = session.engine_of(engine)
+    chosen: dict[str, object] = {}
+    for name in names:
+        service = project.service(name)
+        reason = _pull_skip_reason(service, engine, options, chosen)
+        if reason is not None:
+            sink.emit(Event("Service", name, "Skipped", detail=reason, named_alone=True))
+            continue
+        chosen[service.image] = service
+    if run.dry_run:
+        return
+    failures = pulling.pull_images(tuple(chosen.values()), engine, sink, quiet=options.quiet,  # type: ignore[arg-type]
+                                   parallel=session.parallel(run, environment),
+                                   tolerate=lambda s: options.ignore_pull_failures or "build" in s.config)
+    buildable = [s.name for s in chosen.values() if "build" in s.config  # type: ignore[attr-defined]
+                 and engine.image_details(s.image) is None]  # type: ignore[attr-defined]
+    if buildable:
+        sink.warn("Some service image(s) must be built from source by running:\n"
+                  f"    docker compose build {' '.join(buildable)}")
+    if failures:
+        raise pulling.pull_failure(*failures[0])
+
+
+def _with_deps(project: ModelProject, services: tuple[str, ...], include_deps: bool) -> tuple[str, ...]:
+    """The named services (all when none), plus what they depend on with `include_deps`."""
+    from pycompose.graph import build_graph
+
+    if include_deps and services:
+        return build_graph(project).with_dependencies(services)
+    return services or project.service_names()
+
+
+def _pull_skip_reason(service, engine: Engine, options: PullOptions, chosen: Mapping[str, object]) -> str | None:
+    """Why `pull` leaves the service out (v2's `Skipped …` texts), or None to pull it."""
+    from pycompose.build.pull import PullPolicy, parse_policy
+
+    if "image" not in service.config:
+        return "- No image to be pulled"
+    value = options.policy or service.config.get("pull_policy")
+    policy = parse_policy(value, name=service.name) if value else None
+    if policy is not None and policy.kind in (PullPolicy.NEVER, PullPolicy.BUILD):
+        return ""
+    if (policy is not None and policy.kind is PullPolicy.MISSING and not service.image.endswith(":latest")
+            and ":" in service.image.rsplit("/", 1)[-1] and engine.image_details(service.image) is not None):
+        return "- Image is already present locally"
+    if options.ignore_buildable and "build" in service.config:
+        return "- Image can be built"
+    other = chosen.get(service.image)
+    if other is not None:
+        return f"- Image is already being pulled by {other.name}"  # type: ignore[attr-defined]
+    return None
+
+
+def push(source: ProjectSource, options: PushOptions = PushOptions(), *, run: RunOptions = RunOptions(),
+         engine: Engine | None = None, sink: EventSink | None = None) -> None:
+    """Push the images of services with both `image:` and `build:` (and their `build.tags`), v2 `push`.
+
+    Raises:
+        EngineError: a push failed (`service "web": cannot push image …`), unless `ignore_push_failures`.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    sink = sink or PlainSink()
+    project, environment = session.project(source)
+    session.check_services(project, options.services)
+    names = _with_deps(project, options.services, options.include_deps)
+    engine = session.engine_of(engine)
+    work: list[tuple[str, str]] = []
+    for name in names:
+        config = project.service(name).config
+        if "build" not in config or "image" not in config:
+            sink.emit(Event("Service", name, "Skipped"))
+            continue
+        work.extend((name, tag) for tag in dict.fromkeys([config["image"], *(config["build"].get("tags") or ())]))
+    if run.dry_run or not work:
+        return
+
+    def push_one(item: tuple[str, str]) -> str | None:
+        name, tag = item
+        sink.emit(Event("Image", tag, "Pushing"))
+        try:
+            engine.push_image(tag, None if options.quiet else
+                              (lambda line: sink.emit(Event("Image", tag, "Pushing", detail=line))))
+        except ComposeError as error:
+            sink.emit(Event("Image", tag, "Error", detail=str(error)))
+            return f'service "{name}": cannot push image {tag}: {error}'
+        sink.emit(Event("Image", tag, "Pushed"))
+        return None
+
+    with ThreadPoolExecutor(max_workers=min(len(work), session.parallel(run, environment) or 16)) as pool:
+        failures = [message for message in pool.map(push_one, work) if message]
+    for message in failures if options.ignore_push_failures else ():
+        sink.warn(message)
+    if failures and not options.ignore_push_failures:
+        from pycompose.errors import EngineError
+
+        raise EngineError(failures[0])
