@@ -393,7 +393,7 @@ def attach(
     import sys
     import threading
 
-    from pycompose.logs import LogOptions, engine_timestamp, multiplex, targets_of
+    from pycompose.logs import LogOptions, engine_timestamp, exit_status, multiplex, targets_of
 
     sink = sink or PlainSink()
     if view is None:
@@ -452,12 +452,7 @@ def attach(
 
     def on_end(target: LogTarget) -> None:
         nonlocal result, exit_seen
-        try:
-            info = engine.inspect_container(target.container_id)
-            restarting = info.state in ("restarting", "running")
-            code = info.exit_code if restarting else engine.wait_container(target.container_id)
-        except Exception:  # noqa: BLE001 - a container removed meanwhile (recreated) ends like an exit
-            restarting, code = False, 0
+        code, restarting = exit_status(engine, target.container_id)
         if not restarting and replaced(target):
             view.recreated(target)
         view.exited(target, code, restarting)

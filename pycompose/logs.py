@@ -247,17 +247,31 @@ def engine_timestamp(value: str | float, now: float | None = None) -> str:
     raise UsageError(f'invalid value "{value}": expected a duration (10m), an RFC 3339 time or a Unix timestamp')
 
 
-__all__ = ["LineSplitter", "LogLine", "LogOptions", "LogTarget", "engine_timestamp", "follow_lines", "go_duration",
-           "multiplex", "project_logs", "targets_of"]
+__all__ = ["LineSplitter", "LogLine", "LogOptions", "LogTarget", "engine_timestamp", "exit_status", "follow_lines",
+           "go_duration", "multiplex", "project_logs", "targets_of"]
+
+
+def exit_status(engine: Engine, container_id: str) -> tuple[int, bool]:
+    """(exit code, restarting) of a container whose log stream has just ended; a container removed meanwhile
+    (recreated, or `down`) counts as exited with 0."""
+    try:
+        info = engine.inspect_container(container_id)
+        restarting = info.state in ("restarting", "running")
+        return (info.exit_code if restarting else engine.wait_container(container_id)), restarting
+    except Exception:  # noqa: BLE001 - gone: ends like an exit
+        return 0, False
 
 
 def project_logs(source, services: Sequence[str], options: LogOptions, emit: Callable[[LogLine], None], *,
                  on_new: Callable[[LogTarget], None] | None = None, ready: Callable[[list[LogTarget]], None] | None = None,
+                 on_exit: Callable[[LogTarget, int, bool], None] | None = None,
                  engine: Engine | None = None, stop: threading.Event | None = None) -> None:
     """`logs`: the project's (or named services') containers, interleaved; follows new ones with `options.follow`.
 
-    `ready` receives the initial targets before any line (to size prefixes). `source` is an api ProjectSource;
-    with `-p NAME` and no compose file the project comes from its containers' labels, as in v2.
+    `ready` receives the initial targets before any line (to size prefixes). While following, `on_exit` hears
+    (target, exit code, restarting) of each container that stops after its lines were followed, as v2 prints
+    `web-1 exited with code 0` (not of those already stopped when `logs -f` began). `source` is an api
+    ProjectSource; with `-p NAME` and no compose file the project comes from its containers' labels, as in v2.
     """
     from pycompose import api
 
@@ -271,13 +285,20 @@ def project_logs(source, services: Sequence[str], options: LogOptions, emit: Cal
     if ready is not None:
         ready(targets)
 
+    followed = {c.id for c in containers if c.running}
+
     def discover() -> list[tuple[LogTarget, bool]]:
         found = current()
         running = {c.id for c in found if c.running}
+        followed.update(running)
         return [(t, t.container_id in running) for t in targets_of(found, prefix_of, services, options.index)]
 
+    def ended(target: LogTarget) -> None:
+        if on_exit is not None and target.container_id in followed:
+            on_exit(target, *exit_status(engine, target.container_id))
+
     multiplex(engine, targets, options, emit, discover=discover if options.follow else None, on_new=on_new,
-              stop=stop)
+              on_end=ended if options.follow else None, stop=stop)
 
 
 def follow_lines(source, services: Sequence[str], options: LogOptions, *, prefix: bool = True,

@@ -135,8 +135,12 @@ def test_follow_ends_when_the_project_stops(stack, tmp_path, project_name):
         time.sleep(1.5)
         assert stack("stop", "-t", "1").returncode == 0
         assert follower.wait(timeout=30) == 0
-        lines = output.read_text().splitlines()
-        assert lines and all(line.startswith("writer-1  | x") for line in lines)
+        lines = [line for line in output.read_bytes().decode().split("\n") if line]  # keep the \r (read_text would not)
+        logged = [line for line in lines if "  | " in line]
+        assert logged and all(line.startswith("writer-1  | x") for line in logged)
+        # as v2 does while following: a status line per container that stopped (after \r and erase-line)
+        exits = sorted(line.removeprefix("\r\033[K").rsplit(" ", 1)[0] for line in lines if "  | " not in line)
+        assert exits == ["idle-1 exited with code", "writer-1 exited with code"], lines
     finally:
         if follower.poll() is None:
             follower.kill()

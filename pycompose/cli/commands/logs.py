@@ -51,9 +51,14 @@ def logs(
         if follow:
             out.flush()
 
+    def exited(target, code: int, restarting: bool) -> None:  # v2: `web-1 exited with code 0` while following
+        out.write(formatter.status(target.name, target.service,
+                                   f"exited with code {code}{' (restarting)' if restarting else ''}"))
+        out.flush()
+
     source = gopts.project_options(services=tuple(services or ()))
     try:
-        project_logs(source, tuple(services or ()), options, emit, ready=ready, on_new=formatter.add)
+        project_logs(source, tuple(services or ()), options, emit, ready=ready, on_new=formatter.add, on_exit=exited)
     except KeyboardInterrupt:
         out.flush()
         raise typer.Exit(130) from None
