@@ -172,7 +172,8 @@ class DockerEngine:
         api = self._api()
         options: dict[str, Any] = {
             "fileobj": context, "custom_context": True, "tag": spec.tags[0], "dockerfile": spec.dockerfile,
-            "rm": True, "nocache": spec.no_cache, "pull": spec.pull, "decode": True,
+            # forcerm: the container of a failed step goes too (v2 and the docker CLI leave it behind)
+            "rm": True, "forcerm": True, "nocache": spec.no_cache, "pull": spec.pull, "decode": True,
             "buildargs": dict(spec.args) or None, "target": spec.target, "labels": dict(spec.labels) or None,
             "network_mode": spec.network, "shmsize": spec.shm_size, "cache_from": list(spec.cache_from) or None,
             "extra_hosts": list(spec.extra_hosts) or None, "platform": spec.platform,

@@ -119,8 +119,11 @@ def test_build_arg_flag_overrides_and_quiet_prints_no_output(cli, project_name):
 
 def test_a_failing_build_names_the_service_the_step_and_the_engine_message(cli, tmp_path, project_name):
     (tmp_path / "app" / "Dockerfile").write_text("FROM busybox:latest\nRUN echo ok\nRUN echo boom && exit 3\n")
+    before = set(_docker("ps", "-aq", "--no-trunc").stdout.split())
     result = cli("build", "app")
     assert result.returncode == 1
+    step = set(_docker("ps", "-aq", "--no-trunc", "--filter", "status=exited").stdout.split()) - before
+    assert step == set()  # the failed step's container is removed (v2's classic builder leaves it behind)
     assert result.stderr.splitlines()[-1] == (
         "failed to build service \"app\" at step 3/4 (RUN echo boom && exit 3): "
         "The command '/bin/sh -c echo boom && exit 3' returned a non-zero code: 3")
