@@ -188,28 +188,21 @@ def down(
         observed = _observe(engine, project, images=False)
         plan = plan_down(project, observed, build_graph(project), DownPlanOptions(
             services=options.services, remove_orphans=options.remove_orphans, volumes=options.volumes,
-            timeout=options.timeout,
+            timeout=options.timeout, images=_images_for_rmi(project, engine, options), rmi=options.rmi or "",
         ))
-        if options.rmi:
-            plan = _with_image_removals(plan, project, engine, options)
         _run_plan(plan, project, observed, engine, sink, run, environment)
 
 
-def _with_image_removals(plan, project: ModelProject, engine: Engine, options: DownOptions):
-    """`--rmi`: v2's image selection (build/prune.py), removed after every container removal of the plan."""
+def _images_for_rmi(project: ModelProject, engine: Engine, options: DownOptions) -> tuple[str, ...]:
+    """`--rmi local|all`: the images v2 removes (build/prune.py), from what the engine has."""
+    if not options.rmi:
+        return ()
     from pycompose import labels
     from pycompose.build.prune import images_to_remove
-    from pycompose.plan import Action, ActionKind, Plan
 
-    images = images_to_remove(project, options.rmi or "", labelled=engine.list_images(f"{labels.PROJECT}={project.name}"),
-        exists=lambda name: engine.image_details(name) is not None,
-        remove_orphans=options.remove_orphans)
-    if not images:
-        return plan
-    removals = tuple(a.id for a in plan.actions if a.kind is ActionKind.REMOVE_CONTAINER)
-    return Plan(actions=plan.actions + tuple(
-        Action(id=f"remove-image:{image}", kind=ActionKind.REMOVE_IMAGE, target=image, reason=f"--rmi {options.rmi}",
-               after=removals) for image in images), warnings=())
+    return tuple(images_to_remove(
+        project, options.rmi, labelled=engine.list_images(f"{labels.PROJECT}={project.name}"),
+        exists=lambda name: engine.image_details(name) is not None, remove_orphans=options.remove_orphans))
 
 
 def _lifecycle(source: ProjectSource, services: tuple[str, ...], engine: Engine | None):
@@ -343,10 +336,11 @@ class _TextView:
     """`attach(output=…)`: plain `web-1  | text` lines and `web-1 exited with code 0`, to a callable."""
 
     def __init__(self, output: Callable[[str], None]) -> None:
-        from pycompose.presentation.logview import LogFormatter
+        from pycompose.presentation import logview
 
         self.output = output
-        self.formatter = LogFormatter()
+        self.formatter = logview.LogFormatter()
+        self._words = logview
 
     def attached(self, targets: Sequence[LogTarget]) -> None:
         for target in targets:
@@ -359,10 +353,10 @@ class _TextView:
         self.output(self.formatter.format(line))
 
     def recreated(self, target: LogTarget) -> None:
-        self.output(f"{target.name} has been recreated\n")
+        self.output(f"{target.name} {self._words.RECREATED}\n")
 
     def exited(self, target: LogTarget, code: int, restarting: bool) -> None:
-        self.output(f"{target.name} exited with code {code}{' (restarting)' if restarting else ''}\n")
+        self.output(f"{target.name} {self._words.exit_message(code, restarting)}\n")
 
 
 def attach(

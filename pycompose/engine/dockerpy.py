@@ -307,12 +307,6 @@ class DockerEngine:
             raise
         return True
 
-    def follow_logs(self, container_id: str) -> Iterator[bytes]:
-        """Log lines from now on (plus the tail so far), until the container stops."""
-        with self._errors():
-            stream = self._api().logs(container_id, stream=True, follow=True, stdout=True, stderr=True)
-        yield from stream
-
     def stream_logs(
         self, container_id: str, *, follow: bool = False, tail: str = "all", since: str | None = None,
         until: str | None = None, timestamps: bool = False,
@@ -320,10 +314,8 @@ class DockerEngine:
         """(stream, bytes) chunks of a container's log: 1 stdout, 2 stderr; a TTY container's raw stream is all 1.
 
         docker-py's `logs()` drops which stream a frame came from, so the multiplexed frames are read here
-        (8-byte header: stream id, 3 zero bytes, big-endian length). Chunks are not lines: callers split them.
+        (`_frames`). Chunks are not lines: callers split them.
         """
-        import struct
-
         api = self._api()
         params: dict[str, Any] = {"stdout": 1, "stderr": 1, "follow": int(follow), "timestamps": int(timestamps),
                                   "tail": tail}
@@ -343,17 +335,7 @@ class DockerEngine:
                     if not data:
                         return
                     yield 1, data
-            while True:
-                header = response.raw.read(8)
-                if len(header) < 8:
-                    return
-                stream, length = struct.unpack(">BxxxL", header)
-                if not length:
-                    continue
-                data = response.raw.read(length)
-                if not data:
-                    return
-                yield stream, data
+            yield from _frames(response.raw.read)
         finally:
             response.close()
 
@@ -435,26 +417,37 @@ def _pump_stdin(stdin: Any, raw: Any) -> None:
         pass
 
 
-def _read_exec_output(raw: Any, tty: bool, stdout: Any, stderr: Any) -> None:
-    """A TTY exec streams raw bytes; otherwise frames of 8-byte headers (stream, 0, 0, 0, size BE32)."""
-    pending = b""
+def _frames(read: Callable[[int], bytes]) -> Iterator[tuple[int, bytes]]:
+    """(stream id, payload) of the engine's multiplexed stream (logs, exec and attach without a TTY): frames of an
+    8-byte header (stream id: 1 stdout, 2 stderr; 3 zero bytes; big-endian payload length) and the payload.
+    `read(n)` returns n bytes, or fewer only at the end."""
+    import struct
+
     while True:
-        try:
-            chunk = raw.recv(65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        if tty:
-            _write(stdout, chunk)
+        header = read(8)
+        if len(header) < 8:
+            return
+        stream, length = struct.unpack(">BxxxL", header)
+        if not length:
             continue
-        pending += chunk
-        while len(pending) >= 8:
-            size = int.from_bytes(pending[4:8], "big")
-            if len(pending) < 8 + size:
-                break
-            kind, payload, pending = pending[0], pending[8:8 + size], pending[8 + size:]
-            _write(stderr if kind == 2 else stdout, payload)
+        data = read(length)
+        if not data:
+            return
+        yield stream, data
+
+
+def _read_exec_output(raw: Any, tty: bool, stdout: Any, stderr: Any) -> None:
+    """A TTY exec streams raw bytes, written as they come; otherwise multiplexed frames (`_frames`)."""
+    try:
+        if tty:
+            while chunk := raw.recv(65536):
+                _write(stdout, chunk)
+            return
+        with raw.makefile("rb") as reader:
+            for stream, data in _frames(reader.read):
+                _write(stderr if stream == 2 else stdout, data)
+    except OSError:  # the engine closed the connection: the output has ended
+        pass
 
 
 def _write(stream: Any, data: bytes) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from typing import IO, Any, Iterator, Mapping
+from typing import IO, Any, Mapping
 
 from pycompose import labels
 from pycompose.engine.base import BuildSpec, ContainerSpec, OutputLine
@@ -179,9 +179,6 @@ class FakeEngine:
 
     def disconnect_network(self, container_id: str, network: str) -> None:
         self._record("disconnect", self._by_id(container_id).name)
-
-    def follow_logs(self, container_id: str) -> Iterator[bytes]:
-        return iter(())
 
     def wait_container(self, container_id: str) -> int:
         return self._by_id(container_id).exit_code

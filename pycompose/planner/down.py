@@ -38,10 +38,9 @@ def plan_down(project: Project, observed: ObservedState, graph: ProjectGraph, op
                 continue
             actions.append(Action(id=ids.volume(volume.name, "remove"), kind=ActionKind.REMOVE_VOLUME,
                                   target=volume.name, reason="down -v", after=tuple(removals), key=volume.key))
-    if options.images:
-        for image in _images_to_remove(project, options.images, services):
-            actions.append(Action(id=f"remove-image:{image}", kind=ActionKind.REMOVE_IMAGE, target=image,
-                                  reason=f"--rmi {options.images}", after=tuple(removals)))
+    for image in options.images:
+        actions.append(Action(id=f"remove-image:{image}", kind=ActionKind.REMOVE_IMAGE, target=image,
+                              reason=f"--rmi {options.rmi}".rstrip(), after=tuple(removals)))
     warnings = () if actions else (f'No resource found to remove for project "{project.name}".',)
     return Plan(actions=tuple(actions), warnings=warnings)
 
@@ -106,16 +105,3 @@ def _stop_then_remove(
                           reason=reason, after=after, service=container.service, container_id=container.id,
                           remove_volumes=options.volumes))
     return [ids.remove(container.name)]
-
-
-def _images_to_remove(project: Project, mode: str, services: tuple[str, ...]) -> list[str]:
-    """`--rmi all`: every service image; `local`: images compose named itself (no `image:` key)."""
-    found: list[str] = []
-    for name in services:
-        service = project.service(name)
-        has_custom_tag = "image" in service.config
-        if mode == "all" or not has_custom_tag:
-            image = service.config.get("image") or f"{project.name}-{name}"
-            if image not in found:
-                found.append(image)
-    return found

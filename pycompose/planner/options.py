@@ -47,5 +47,8 @@ class DownPlanOptions:
     volumes: bool = False
     """`-v`: declared non-external volumes and the anonymous volumes of the removed containers."""
     timeout: int | None = None
-    images: str | None = None
-    """`--rmi local|all`."""
+    images: tuple[str, ...] = ()
+    """Images to remove once the containers are gone (`--rmi`; chosen by `build.prune.images_to_remove`, which
+    needs the engine's image list)."""
+    rmi: str = ""
+    """The `--rmi` mode the images were chosen by (`local` or `all`): the actions' reason."""

@@ -13,6 +13,13 @@ RESET_LINE = "\r\033[K"
 if TYPE_CHECKING:
     from pycompose.logs import LogLine, LogTarget
 
+RECREATED = "has been recreated"
+
+
+def exit_message(code: int, restarting: bool) -> str:
+    """v2's words for a container whose log ended: `exited with code 0`, `exited with code 1 (restarting)`."""
+    return f"exited with code {code}{' (restarting)' if restarting else ''}"
+
 
 class LogFormatter:
     """Formats LogLines; the width grows when a longer name joins (v2 does the same while following)."""
@@ -70,11 +77,10 @@ class AttachedOutput:
         self._write(self.err if line.stream == 2 else self.out, self.formatter.format(line))
 
     def recreated(self, target: LogTarget) -> None:
-        self._write(self.out, self.formatter.status(target.name, target.service, "has been recreated"))
+        self._write(self.out, self.formatter.status(target.name, target.service, RECREATED))
 
     def exited(self, target: LogTarget, code: int, restarting: bool) -> None:
-        message = f"exited with code {code}{' (restarting)' if restarting else ''}"
-        self._write(self.out, self.formatter.status(target.name, target.service, message))
+        self._write(self.out, self.formatter.status(target.name, target.service, exit_message(code, restarting)))
 
     @staticmethod
     def _write(stream: TextIO, text: str) -> None:

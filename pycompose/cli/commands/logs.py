@@ -30,7 +30,7 @@ def logs(
     from pycompose.errors import UsageError
     from pycompose.logs import LogOptions, engine_timestamp, project_logs
     from pycompose.presentation.colors import use_ansi
-    from pycompose.presentation.logview import LogFormatter
+    from pycompose.presentation.logview import LogFormatter, exit_message
 
     if tail != "all" and not tail.lstrip("-").isdigit():
         raise UsageError(f'invalid --tail value "{tail}": expected a number or "all"')
@@ -52,8 +52,7 @@ def logs(
             out.flush()
 
     def exited(target, code: int, restarting: bool) -> None:  # v2: `web-1 exited with code 0` while following
-        out.write(formatter.status(target.name, target.service,
-                                   f"exited with code {code}{' (restarting)' if restarting else ''}"))
+        out.write(formatter.status(target.name, target.service, exit_message(code, restarting)))
         out.flush()
 
     source = gopts.project_options(services=tuple(services or ()))
