@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Mapping, Pro
 
 from pycompose.errors import OperationFailed, UsageError
 from pycompose.events import Event, EventSink, PlainSink
-from pycompose.images import BuildOptions, PullOptions, PushOptions, build, pull, push
+from pycompose.images.operations import BuildOptions, PullOptions, PushOptions, build, pull, push
 from pycompose.loader.options import LoadedProject, ProjectOptions
 from pycompose.planner.options import DownPlanOptions, RecreatePolicy, UpPlanOptions
 from pycompose.session import ProjectSource, RunOptions
@@ -43,7 +43,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class UpOptions:
-    """`up` / `create`. Pulls and builds missing images first (see `pycompose.build.pull`), before creating
+    """`up` / `create`. Pulls and builds missing images first (see `pycompose.images.pull`), before creating
     anything: a pull or build that fails leaves no container or network behind."""
 
     services: tuple[str, ...] = ()
@@ -128,7 +128,7 @@ def _locked(engine: Engine, project: ModelProject):
 
 def _converge(project: ModelProject, environment: Mapping[str, str], graph, engine: Engine, options: UpOptions,
               run: RunOptions, sink: EventSink) -> None:
-    from pycompose.images import ensure_images
+    from pycompose.images.operations import ensure_images
     from pycompose.planner.up import plan_up
 
     observed = _observe(engine, project, details=run.dry_run)  # a dry run names what changed: inspect
@@ -198,7 +198,7 @@ def _images_for_rmi(project: ModelProject, engine: Engine, options: DownOptions)
     if not options.rmi:
         return ()
     from pycompose import labels
-    from pycompose.build.prune import images_to_remove
+    from pycompose.images.prune import images_to_remove
 
     return tuple(images_to_remove(
         project, options.rmi, labelled=engine.list_images(f"{labels.PROJECT}={project.name}"),

@@ -95,11 +95,9 @@ def make_project(project_name, tmp_path):
 
 
 @pytest.fixture
-def docker_compose():
-    """The reference binary, or a skip."""
-    binary = shutil.which("docker-compose")
-    if binary is None:
-        pytest.skip("the reference binary docker-compose (Compose v2) is not installed")
+def docker_compose(reference_compose):
+    """Runs the reference binary (Compose v2), or skips the test saying why there is none."""
+    binary = reference_compose
 
     def run(*args: str, cwd: str) -> subprocess.CompletedProcess:
         return subprocess.run([binary, *args], cwd=cwd, capture_output=True, text=True, timeout=120,

@@ -23,7 +23,7 @@ def build(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Suppress the build output")] = False,
 ) -> None:
     from pycompose import api
-    from pycompose.build.spec import parse_build_args
+    from pycompose.images.spec import parse_build_args
     from pycompose.loader.units import parse_bytes
 
     options = api.BuildOptions(services=tuple(services or ()), no_cache=no_cache, pull=pull, quiet=quiet,

@@ -126,12 +126,12 @@ secrets: {s1: {environment: HOME}}
 """
 
 
-def _binary_config(tmp_path, *args):
+def _binary_config(binary, tmp_path, *args):
     import json
     import subprocess
 
     (tmp_path / "compose.yaml").write_text(REFERENCE_PROJECT)
-    run = subprocess.run(["docker-compose", "-p", "ref", *args], cwd=tmp_path, capture_output=True, text=True,
+    run = subprocess.run([binary, "-p", "ref", *args], cwd=tmp_path, capture_output=True, text=True,
                          env={"PATH": __import__("os").environ["PATH"], "HOME": "/tmp"}, timeout=60)
     if run.returncode != 0:
         return run.stderr.strip()
@@ -143,20 +143,16 @@ def _binary_config(tmp_path, *args):
     ([], []), (["debug"], []), (["*"], []), (["debug", "tools"], []), ([], ["dbg"]), ([], ["web"]),
     ([], ["dbg", "web"]), (["tools"], ["hard"]), ([], ["hard"]), ([], ["nope"]), (["hard"], []),
 ])
-def test_selection_equals_binary_output(tmp_path, profiles, explicit):
-    import shutil
-
-    if shutil.which("docker-compose") is None:
-        pytest.skip("the reference binary docker-compose (Compose v2.40.3) is not installed")
-    everything = _binary_config(tmp_path, "--profile", "*", "config", "--format", "json")
+def test_selection_equals_binary_output(reference_compose, tmp_path, profiles, explicit):
+    everything = _binary_config(reference_compose, tmp_path, "--profile", "*", "config", "--format", "json")
     flags = [arg for p in profiles for arg in ("--profile", p)]
-    expected = _binary_config(tmp_path, *flags, "config", "--no-consistency", "--format", "json", *explicit)
+    expected = _binary_config(reference_compose, tmp_path, *flags, "config", "--no-consistency", "--format", "json", *explicit)
     try:
         actual, _ = select_services(everything, profiles=profiles, explicit=explicit)
     except ComposeError as error:
         actual = str(error)
     assert actual == expected
-    assert list_profiles(everything) == _binary_config(tmp_path, "config", "--profiles")
+    assert list_profiles(everything) == _binary_config(reference_compose, tmp_path, "config", "--profiles")
 
 
 def test_random_configs_raise_only_compose_errors():

@@ -18,8 +18,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from typing import TYPE_CHECKING, Mapping
 
-from pycompose.build.context import make_context_tar
-from pycompose.build.spec import BuildOverrides, build_spec
+from pycompose.images.context import make_context_tar
+from pycompose.images.spec import BuildOverrides, build_spec
 from pycompose.errors import ComposeError, ConfigError, EngineError
 from pycompose.events import Event, EventSink
 

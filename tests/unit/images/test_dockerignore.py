@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pycompose.build.dockerignore import (
+from pycompose.images.dockerignore import (
     compile_patterns,
     exception_may_match_inside,
     go_clean,

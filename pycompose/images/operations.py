@@ -1,7 +1,7 @@
 """The images side of the API: `build`, `pull`, `push`, and the images `up` needs before it creates anything.
 
 Re-exported by `pycompose.api`; the decisions (which to pull, which to build, in what order) live in
-`pycompose.build`, the engine calls in the engine adapter.
+`pycompose.images`, the engine calls in the engine adapter.
 """
 
 from __future__ import annotations
@@ -73,8 +73,8 @@ def ensure_images(project: ModelProject, graph, engine: Engine, options: UpOptio
     services' images inspected again."""
     from datetime import datetime, timezone
 
-    from pycompose.build import pull as pulling
-    from pycompose.build.run import build_services
+    from pycompose.images import pull as pulling
+    from pycompose.images.run import build_services
     from pycompose.errors import NotFound
 
     names = graph.with_dependencies(options.services) if options.services and not options.no_deps else (
@@ -116,7 +116,7 @@ def _inspect_images(engine: Engine, project: ModelProject) -> dict:
 
 def _local_images(images: Mapping[str, ObservedImage], services: tuple) -> dict:
     """{image: LocalImage} of the services' images present on the engine."""
-    from pycompose.build.pull import local_image
+    from pycompose.images.pull import local_image
 
     found = {}
     for image in dict.fromkeys(s.image for s in services):
@@ -134,8 +134,8 @@ def build(source: ProjectSource, options: BuildOptions = BuildOptions(), *, run:
         UsageError: an unknown service. ConfigError: a missing context/Dockerfile, an option the classic
         builder lacks. EngineError: a build failed (names the service, the step and the engine's message).
     """
-    from pycompose.build.run import build_services
-    from pycompose.build.spec import BuildOverrides
+    from pycompose.images.run import build_services
+    from pycompose.images.spec import BuildOverrides
 
     sink = sink or PlainSink()
     project, environment = session.project(source)
@@ -163,7 +163,7 @@ def pull(source: ProjectSource, options: PullOptions = PullOptions(), *, run: Ru
         EngineError: a pull failed (`service "web": cannot pull image …`), unless `ignore_pull_failures`; a
         failed pull of a buildable service only warns.
     """
-    from pycompose.build import pull as pulling
+    from pycompose.images import pull as pulling
 
     sink = sink or PlainSink()
     project, environment = session.project(source)
@@ -203,7 +203,7 @@ def _with_deps(project: ModelProject, services: tuple[str, ...], include_deps: b
 
 def _pull_skip_reason(service, engine: Engine, options: PullOptions, chosen: Mapping[str, object]) -> str | None:
     """Why `pull` leaves the service out (v2's `Skipped …` texts), or None to pull it."""
-    from pycompose.build.pull import PullPolicy, parse_policy
+    from pycompose.images.pull import PullPolicy, parse_policy
 
     if "image" not in service.config:
         return "- No image to be pulled"

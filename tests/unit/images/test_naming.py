@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from pycompose.build import build_labels, default_image_name, image_for_service
+from pycompose.images.naming import build_labels, default_image_name, image_for_service
 
 SERVICE = {"build": {"context": "/p", "dockerfile": "Dockerfile",
                      "labels": {"com.docker.compose.project": "override", "foo": "bar"}}}

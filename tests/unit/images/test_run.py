@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pycompose.build.run import build_services, from_images, waits_for
+from pycompose.images.run import build_services, from_images, waits_for
 from pycompose.engine.fake import FakeEngine
 from pycompose.errors import ConfigError, EngineError
 from pycompose.events import CollectingSink

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from pycompose.build.naming import build_labels, image_for_service
+from pycompose.images.naming import build_labels, image_for_service
 from pycompose.engine.base import BuildSpec
 from pycompose.errors import ConfigError
 

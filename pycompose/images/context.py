@@ -26,7 +26,7 @@ import tarfile
 import tempfile
 from typing import IO, Iterator
 
-from pycompose.build.dockerignore import (
+from pycompose.images.dockerignore import (
     Pattern,
     exception_may_match_inside,
     load_patterns,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pycompose.build.prune import familiar, images_to_remove
+from pycompose.images.prune import familiar, images_to_remove
 from pycompose.model import Project, Service
 
 

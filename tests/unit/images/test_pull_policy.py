@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pycompose.build.pull import (
+from pycompose.images.pull import (
     LocalImage,
     PullPolicy,
     local_image,

@@ -9,8 +9,8 @@ import tarfile
 
 import pytest
 
-from pycompose.build.context import generated_dockerfile_name, iter_context, make_context_tar
-from pycompose.build.dockerignore import compile_patterns
+from pycompose.images.context import generated_dockerfile_name, iter_context, make_context_tar
+from pycompose.images.dockerignore import compile_patterns
 from pycompose.errors import ConfigError
 
 DOCKERFILE = "FROM busybox:latest\n"
@@ -191,7 +191,7 @@ def test_bad_pattern_is_a_config_error(tmp_path):
 def test_unreadable_file_reported_even_as_root(tmp_path, monkeypatch):
     import builtins
 
-    from pycompose.build import context
+    from pycompose.images import context
 
     write(tmp_path / "Dockerfile", DOCKERFILE)
     write(tmp_path / "locked")

@@ -12,7 +12,7 @@ import tarfile
 
 import pytest
 
-from pycompose.build.context import make_context_tar
+from pycompose.images.context import make_context_tar
 
 TREE = ["Dockerfile", ".hidden", "top.txt", "README.md", "notes.md", "fa.txt", "b.txt", "a/x.txt", "a/b/y.txt",
         "a/b/z.go", "logs/1.log", "logs/keep.log", "src/main.py", "src/tmp/t", "tmp/t", "dir/keep", "dir/drop",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pycompose.build.spec import BuildOverrides, build_spec, parse_build_args, resolve_args
+from pycompose.images.spec import BuildOverrides, build_spec, parse_build_args, resolve_args
 from pycompose.errors import ConfigError
 
 FULL = {

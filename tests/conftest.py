@@ -1,0 +1,97 @@
+"""What every test run shares: the reference binary (Compose v2) and the check that every test file is collected."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+PLUGIN_DIRS = ("~/.docker/cli-plugins", "/usr/local/lib/docker/cli-plugins", "/usr/local/libexec/docker/cli-plugins",
+               "/usr/lib/docker/cli-plugins", "/usr/libexec/docker/cli-plugins")
+
+
+@functools.cache
+def find_reference() -> tuple[str | None, str]:
+    """The Compose v2 binary to compare with, and what was found: (absolute path or None, a sentence).
+
+    A `docker-compose` on PATH may be Debian's Compose v1 (1.29): each candidate is asked its version, and only one
+    that answers 2.x is the reference. The docker CLI plugin is run directly: the Go binary works standalone too.
+    """
+    candidates = [shutil.which("docker-compose")]
+    candidates += [os.path.join(os.path.expanduser(folder), "docker-compose") for folder in PLUGIN_DIRS]
+    seen: list[str] = []
+    for candidate in candidates:
+        if not candidate or not os.access(candidate, os.X_OK) or os.path.realpath(candidate) in seen:
+            continue
+        seen.append(os.path.realpath(candidate))
+        try:
+            answer = subprocess.run([candidate, "version", "--short"], capture_output=True, text=True, timeout=30)
+        except OSError:
+            continue
+        version = answer.stdout.strip().lstrip("v")
+        if answer.returncode == 0 and version.startswith("2."):
+            return candidate, f"{candidate} (Docker Compose v{version})"
+        first = (answer.stdout or answer.stderr).strip().splitlines()[:1]
+        seen[-1] += f" answered {first[0]!r}" if first else " gave no version"
+    if not seen:
+        return None, "no docker-compose binary on PATH or among the docker CLI plugins"
+    return None, "no Compose v2: " + "; ".join(seen)
+
+
+def reference_or_skip() -> str:
+    """The reference binary's path, or skip the calling test saying why there is none."""
+    binary, found = find_reference()
+    if binary is None:
+        pytest.skip(f"the reference (Compose v2) is not installed: {found}")
+    return binary
+
+
+@pytest.fixture(scope="session")
+def reference_compose() -> str:
+    """Path of the Compose v2 binary (run it as `[path, "-f", …]`); skips the test when there is none."""
+    return reference_or_skip()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    binary, found = find_reference()
+    return f"reference: {found}" if binary else f"reference: none, tests that compare with it skip ({found})"
+
+
+# Every test_*.py under tests/ must be collected: pytest's default norecursedirs silently skips folders such as
+# build/ or dist/, and a file that is never collected passes forever.
+_collected_files: set[Path] = set()
+_selected_tests: list[int] = []
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    path = Path(str(report.fspath)).resolve() if report.fspath else None
+    if path is not None and path.name.startswith("test_") and path.suffix == ".py":
+        _collected_files.add(path)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    _selected_tests.append(len(session.items))
+    if not _runs_whole_suite(session.config):
+        return
+    expected = {path.resolve() for path in TESTS.rglob("test_*.py") if "__pycache__" not in path.parts}
+    missing = sorted(str(path.relative_to(TESTS.parent)) for path in expected - _collected_files)
+    if missing:
+        raise pytest.UsageError("test files that pytest did not collect: " + ", ".join(missing))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # noqa: ARG001
+    if _runs_whole_suite(config):
+        count = len(_collected_files)
+        selected = _selected_tests[-1] if _selected_tests else 0
+        terminalreporter.write_line(f"test files collected: {count} of {count} under tests/; {selected} tests selected")
+
+
+def _runs_whole_suite(config: pytest.Config) -> bool:
+    """True when pytest was given no paths (it runs testpaths) or the tests folder itself."""
+    given = [Path(arg.split("::")[0]).resolve() for arg in config.args]
+    return all(path == TESTS for path in given) and bool(given)
