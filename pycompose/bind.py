@@ -6,18 +6,16 @@ namespaces, volumes_from) are added here as compose-go's normalizer adds them, s
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any
 
 from pycompose import labels
 from pycompose.errors import ConfigError
+from pycompose.loader import units
 from pycompose.loader.options import LoadedProject
 from pycompose.model import Condition, DependsOn, Network, Project, Service, Volume
 from pycompose.observed import ObservedState
-
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
-_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
 
 
 def bind_project(loaded: LoadedProject, *, scale: Mapping[str, int] | None = None) -> Project:
@@ -130,19 +128,14 @@ def _volume(key: str, config: Mapping[str, Any], project: str) -> Volume:
 
 
 def parse_duration(text: str | int | float) -> float:
-    """Seconds in a Go duration string (`1m30s`, `500ms`); plain numbers are seconds."""
-    if isinstance(text, (int, float)):
+    """Seconds in a Go duration string (`1m30s`, `500ms`); plain numbers are seconds already.
+
+    Raises:
+        ConfigError: Go's message (`time: invalid duration "x"`).
+    """
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
         return float(text)
-    total = 0.0
-    position = 0
-    for match in _DURATION_PART.finditer(text):
-        if match.start() != position:
-            break
-        total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
-        position = match.end()
-    if position != len(text) or not text:
-        raise ConfigError(f'invalid duration: expected a Go duration like "1m30s", got "{text}"')
-    return total
+    return units.parse_duration(text) / 1_000_000_000
 
 
 def project_from_observed(name: str, observed: ObservedState) -> Project:

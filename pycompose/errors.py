@@ -125,3 +125,12 @@ def format_path(path: tuple[str | int, ...] | list[str | int]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+class InUse(EngineError):
+    """The engine refuses to remove an object something still uses: a network with endpoints, an image or a volume
+    a container uses (HTTP 403/409 on removal)."""
+
+
+class NoConfigFile(ConfigError):
+    """No compose file was named and none of the default names exists in the directory or above it."""

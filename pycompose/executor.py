@@ -2,27 +2,28 @@
 
 The executor decides nothing: each action runs once everything in its `after` succeeded; when an action fails,
 everything after it is skipped (and reported) while independent branches carry on. Waits poll every 500 ms as v2
-does. The first failure is raised once every runnable action has finished.
+does. The first failure is raised once every runnable action has finished; an exception that is not a
+ComposeError is a bug and propagates unchanged. The scheduling itself is `scheduling.run_jobs`.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from functools import partial
 
 from pycompose import hashing, labels
 from pycompose.engine.base import Engine
-from pycompose.errors import ComposeError, EngineError, OperationFailed
+from pycompose.errors import ComposeError, InUse, OperationFailed
 from pycompose.events import Event, EventSink, resource_of
 from pycompose.model import Condition, Project
 from pycompose.observed import ObservedState
 from pycompose.plan import Action, ActionKind, Plan
+from pycompose.scheduling import Cancelled, Job, run_jobs
 
 POLL_SECONDS = 0.5
-UNBOUNDED_WORKERS = 64
 
 
 @dataclass
@@ -34,7 +35,7 @@ class ExecutionContext:
     engine: Engine
     sink: EventSink
     parallel: int | None = None
-    """Maximum actions at once; None or -1: unbounded (in practice UNBOUNDED_WORKERS)."""
+    """Maximum actions at once; None or -1: unbounded (in practice scheduling.UNBOUNDED_WORKERS)."""
     wait_timeout: float | None = None
     """Seconds after which waits fail with `application not healthy after Ns`."""
     clock: Callable[[], float] = time.monotonic
@@ -42,6 +43,8 @@ class ExecutionContext:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     start_lock: threading.Lock = field(default_factory=threading.Lock)
     """v2 serialises the start of containers that publish ports: the engine races on port allocation."""
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    """Set when the run is abandoned (Ctrl-C, a bug): waits stop at their next poll."""
 
     def __post_init__(self) -> None:
         for container in self.observed.containers:
@@ -67,58 +70,35 @@ class ExecutionContext:
 
 
 def execute(plan: Plan, context: ExecutionContext) -> None:
-    """Run `plan`; raises the first ComposeError after the independent actions have finished."""
+    """Run `plan`; raises the first ComposeError once the independent actions have finished.
+
+    Any other exception is a bug in pycompose: no new action starts, waits stop, the running actions finish, and
+    the exception propagates unchanged (see `scheduling.run_jobs`).
+    """
     for message in plan.warnings:
         context.sink.warn(message)
-    actions = {action.id: action for action in plan.actions}
-    if not actions:
+    if not plan.actions:
         return
-    limit = context.parallel if context.parallel and context.parallel > 0 else UNBOUNDED_WORKERS
     deadline = context.clock() + context.wait_timeout if context.wait_timeout else None
-    done: set[str] = set()
-    failed: set[str] = set()
-    errors: list[ComposeError] = []
-    running: dict[Future, str] = {}
-    pending = [a.id for a in plan.ordered()]
-
-    with ThreadPoolExecutor(max_workers=min(limit, len(actions))) as pool:
-        while pending or running:
-            for action_id in list(pending):
-                action = actions[action_id]
-                needed = [dep for dep in action.after if dep in actions]
-                if any(dep in failed for dep in needed):
-                    pending.remove(action_id)
-                    failed.add(action_id)  # skipped: its dependents are skipped too
-                    continue
-                if all(dep in done for dep in needed):
-                    pending.remove(action_id)
-                    running[pool.submit(_run, action, context, deadline)] = action_id
-            if not running:
-                break
-            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for future in finished:
-                action_id = running.pop(future)
-                error = future.exception()
-                if error is None:
-                    done.add(action_id)
-                elif not actions[action_id].required and isinstance(error, ComposeError):
-                    context.sink.warn(str(error))
-                    done.add(action_id)
-                else:
-                    failed.add(action_id)
-                    errors.append(error if isinstance(error, ComposeError) else EngineError(str(error)))
-    if errors:
-        raise errors[0]
+    jobs = [Job(action.id, partial(_run, action, context, deadline), action.after) for action in plan.ordered()]
+    run_jobs(jobs, limit=context.parallel, cancelled=context.cancelled).raise_first()
 
 
 def _run(action: Action, context: ExecutionContext, deadline: float | None) -> None:
-    """Run one action; a failure is reported on its resource (v2 `ErrorMessageEvent`) before it propagates."""
+    """Run one action; a failure is reported on its resource (v2 `ErrorMessageEvent`) before it propagates.
+
+    The failure of an optional action (a `required: false` dependency) is a warning, and its dependents go on.
+    """
     handler = _HANDLERS[action.kind]
     try:
         handler(action, context, deadline)
+    except Cancelled:
+        raise
     except Exception as error:
         context.sink.emit(Event(resource_of(action.kind), action.target, "Error", str(error)))
-        raise
+        if action.required or not isinstance(error, ComposeError):
+            raise
+        context.sink.warn(str(error))
 
 
 def _emit(context: ExecutionContext, resource: str, name: str, status: str) -> None:
@@ -226,11 +206,9 @@ def _remove_network(action: Action, context: ExecutionContext, deadline: float |
     _emit(context, "Network", action.target, "Removing")
     try:
         context.engine.remove_network(action.target)
-    except EngineError as error:
-        if "has active endpoints" in str(error) or "in use" in str(error):
-            context.sink.warn(f"Network {action.target}  Resource is still in use")
-            return
-        raise
+    except InUse:  # v2 `removeNetwork`: errdefs.IsForbidden → a warning, `down` goes on
+        context.sink.warn(f"Network {action.target}  Resource is still in use")
+        return
     _emit(context, "Network", action.target, "Removed")
 
 
@@ -275,7 +253,8 @@ def _wait_container(action: Action, context: ExecutionContext, deadline: float |
             return
         if deadline is not None and context.clock() > deadline:
             raise OperationFailed(f"application not healthy after {context.wait_timeout:g}s")
-        time.sleep(POLL_SECONDS)
+        if context.cancelled.wait(POLL_SECONDS):
+            raise Cancelled(action.target)
 
 
 def _disconnect_network(action: Action, context: ExecutionContext, deadline: float | None) -> None:

@@ -6,8 +6,9 @@ of the reversed graph is the start order. networkx is imported inside the functi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from pycompose.errors import ConfigError
 from pycompose.model import DependsOn, Project
@@ -57,7 +58,8 @@ class ProjectGraph:
         wanted: set[str] = set()
         for name in services:
             wanted.add(name)
-            wanted.update(node[1] for node in networkx.descendants(self.graph, service_node(name)) if node[0] == "service")
+            descendants = networkx.descendants(self.graph, service_node(name))
+            wanted.update(node[1] for node in descendants if node[0] == "service")
         return tuple(name for name in self.start_order() if name in wanted)
 
     def with_restart_dependents(self, services: Iterable[str]) -> tuple[str, ...]:
@@ -97,7 +99,8 @@ def build_graph(project: Project) -> ProjectGraph:
             if dep.service not in names:
                 if dep.required and dep.service not in project.disabled_services:
                     raise ConfigError(
-                        f'service "{service.name}" depends on undefined service "{dep.service}": invalid compose project'
+                        f'service "{service.name}" depends on undefined service "{dep.service}": '
+                        "invalid compose project"
                     )
                 continue
             graph.add_edge(node, service_node(dep.service), depends_on=dep)

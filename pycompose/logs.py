@@ -13,9 +13,10 @@ import queue
 import re
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pycompose.engine.base import Engine
@@ -116,7 +117,7 @@ def multiplex(
                 splitter = splitters.get(stream) or splitters[STDOUT]
                 for raw in splitter.feed(data):
                     lines.put(LogLine(target.name, target.service, stream, raw.decode("utf-8", "replace")))
-        except Exception:  # noqa: BLE001 - a container removed while we read ends its log like a stop
+        except Exception:
             pass
         for stream, splitter in splitters.items():
             for raw in splitter.flush():
@@ -199,25 +200,15 @@ def targets_of(containers: Sequence[ObservedContainer], prefix_of: Callable[[Obs
 
 # --since / --until: the docker CLI's timetypes.GetTimestamp ---------------------------------------------------
 
-_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
-_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 _LAYOUTS = ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S",
             "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H%z", "%Y-%m-%dT%H", "%Y-%m-%d")
 
 
 def go_duration(value: str) -> float | None:
     """Seconds of a Go duration (`90s`, `1h30m`, `-5m`); None when `value` is not one."""
-    sign = -1.0 if value.startswith("-") else 1.0
-    body = value.lstrip("+-")
-    if not body:
-        return None
-    total, position = 0.0, 0
-    for match in _DURATION.finditer(body):
-        if match.start() != position:
-            return None
-        total += float(match.group(1)) * _UNITS[match.group(2)]
-        position = match.end()
-    return sign * total if position == len(body) else None
+    from pycompose.loader.units import duration_seconds
+
+    return duration_seconds(value)
 
 
 def engine_timestamp(value: str | float, now: float | None = None) -> str:
@@ -226,7 +217,7 @@ def engine_timestamp(value: str | float, now: float | None = None) -> str:
     if isinstance(value, (int, float)):
         return f"{value:.9f}"
     now = time.time() if now is None else now
-    duration = go_duration(value)
+    duration = go_duration(value) if value != "0" else None  # timetypes.GetTimestamp: "0" is a Unix timestamp
     if duration is not None:
         return f"{now - duration:.9f}"
     if re.fullmatch(r"\d+(\.\d+)?", value):
@@ -258,12 +249,13 @@ def exit_status(engine: Engine, container_id: str) -> tuple[int, bool]:
         info = engine.inspect_container(container_id)
         restarting = info.state in ("restarting", "running")
         return (info.exit_code if restarting else engine.wait_container(container_id)), restarting
-    except Exception:  # noqa: BLE001 - gone: ends like an exit
+    except Exception:
         return 0, False
 
 
 def project_logs(source, services: Sequence[str], options: LogOptions, emit: Callable[[LogLine], None], *,
-                 on_new: Callable[[LogTarget], None] | None = None, ready: Callable[[list[LogTarget]], None] | None = None,
+                 on_new: Callable[[LogTarget], None] | None = None,
+                 ready: Callable[[list[LogTarget]], None] | None = None,
                  on_exit: Callable[[LogTarget, int, bool], None] | None = None,
                  engine: Engine | None = None, stop: threading.Event | None = None) -> None:
     """`logs`: the project's (or named services') containers, interleaved; follows new ones with `options.follow`.
@@ -319,7 +311,7 @@ def follow_lines(source, services: Sequence[str], options: LogOptions, *, prefix
             project_logs(source, services, options, lambda line: lines.put(formatter.format(line)[:-1]),
                          ready=lambda targets: [formatter.add(t) for t in targets], on_new=formatter.add,
                          engine=engine, stop=stop)
-        except BaseException as error:  # noqa: BLE001 - handed to the consumer's thread
+        except BaseException as error:
             lines.put(error)
         lines.put(finished)
 

@@ -6,8 +6,8 @@ builds it from label-filtered list calls.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from pycompose import labels
 
@@ -41,6 +41,24 @@ class ObservedConfig:
 
 
 @dataclass(frozen=True)
+class PortBinding:
+    """One port of a container as the engine's list summary reports it (published ones only while running)."""
+
+    private_port: int
+    """The port inside the container."""
+    protocol: str = "tcp"
+    """tcp, udp or sctp."""
+    ip: str = ""
+    """The host address the engine listens on (`0.0.0.0`, `::`); empty when the port is only exposed."""
+    public_port: int = 0
+    """The host port; 0 when the port is exposed but not published."""
+
+    @property
+    def published(self) -> bool:
+        return self.public_port != 0
+
+
+@dataclass(frozen=True)
 class ObservedContainer:
     """A container carrying the project's labels."""
 
@@ -59,8 +77,8 @@ class ObservedContainer:
     command: str = ""
     created: int = 0
     status: str = ""
-    ports: tuple[Mapping[str, object], ...] = ()
-    """The list summary's Ports (published ones only while running)."""
+    ports: tuple[PortBinding, ...] = ()
+    """The list summary's ports, in the engine's order (published ones only while running)."""
     config: ObservedConfig | None = None
     """What inspect reports about its creation; None unless the adapter was asked for details."""
 
@@ -103,7 +121,11 @@ class ObservedVolume:
 
 @dataclass(frozen=True)
 class ObservedImage:
-    """A local image: its id (for the `com.docker.compose.image` label) and its declared VOLUMEs."""
+    """A local image: its id (for the `com.docker.compose.image` label), its declared VOLUMEs, and what `images`
+    shows of it.
+
+    `Engine.inspect_image(s)` fills every field; `Engine.list_images` (the list summaries) only `id`,
+    `repo_tags`, `labels` and `size`."""
 
     id: str
     volumes: tuple[str, ...] = ()
@@ -113,6 +135,21 @@ class ObservedImage:
     """Config.Labels of the image; None when not reported."""
     last_tagged: str = ""
     """Metadata.LastTagTime as the engine reports it (what pull policies like `daily` compare); empty if unknown."""
+    repo_tags: tuple[str, ...] = ()
+    """Every `repository:tag` naming the image."""
+    size: int = 0
+    """Bytes."""
+    created: str = ""
+    """When the image was built, as the engine reports it (RFC 3339 from inspect)."""
+    os: str = ""
+    architecture: str = ""
+    variant: str = ""
+
+    @property
+    def platform(self) -> str:
+        """`linux/amd64`, `linux/arm64/v8`."""
+        platform = f"{self.os}/{self.architecture}"
+        return f"{platform}/{self.variant}" if self.variant else platform
 
 
 @dataclass(frozen=True)

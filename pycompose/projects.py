@@ -7,14 +7,15 @@ same way), so projects created by v2 and by pycompose look alike.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING
 
 from pycompose import labels
 
 if TYPE_CHECKING:
     from pycompose.engine.base import Engine
-    from pycompose.observed import ObservedContainer
+    from pycompose.observed import ObservedContainer, ObservedImage
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ class ContainerImage:
     created: str
 
 
-def list_projects(engine: Engine, *, all_projects: bool = False, name_filter: str | None = None) -> list[ProjectSummary]:
+def list_projects(engine: Engine, *, all_projects: bool = False, name_filter: str | None = None,
+                  ) -> list[ProjectSummary]:
     """Projects by name; without `all_projects` only running containers count (a stopped project disappears)."""
     by_project: dict[str, list[ObservedContainer]] = {}
     for container in engine.list_project_containers(all_containers=all_projects):
@@ -69,22 +71,18 @@ def summarize(name: str, containers: Sequence[ObservedContainer]) -> ProjectSumm
 def container_images(engine: Engine, containers: Sequence[ObservedContainer]) -> list[ContainerImage]:
     """The image of each container, by container name; images the engine no longer has are left out."""
     rows = []
-    details: dict[str, dict[str, Any] | None] = {}
+    found: dict[str, ObservedImage | None] = {}
     for container in sorted(containers, key=lambda c: c.name):
         reference = container.labels.get(labels.IMAGE) or container.image
-        if reference not in details:
-            details[reference] = engine.image_details(reference)
-        info = details[reference]
-        if info is None:
+        if reference not in found:
+            found[reference] = engine.inspect_image(reference)
+        image = found[reference]
+        if image is None:
             continue
-        repository, tag = _repository_and_tag(container.image, info.get("RepoTags") or [])
-        platform = f"{info.get('Os', '')}/{info.get('Architecture', '')}"
-        if info.get("Variant"):
-            platform += f"/{info['Variant']}"
-        last_tag = (info.get("Metadata") or {}).get("LastTagTime") or "0001-01-01T00:00:00Z"
+        repository, tag = _repository_and_tag(container.image, image.repo_tags)
         rows.append(ContainerImage(
-            container=container.name, repository=repository, tag=tag, platform=platform, id=info.get("Id", ""),
-            size=int(info.get("Size") or 0), last_tag_time=last_tag, created=info.get("Created", ""),
+            container=container.name, repository=repository, tag=tag, platform=image.platform, id=image.id,
+            size=image.size, last_tag_time=image.last_tagged or "0001-01-01T00:00:00Z", created=image.created,
         ))
     return rows
 

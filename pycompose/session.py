@@ -6,8 +6,9 @@ Shared by `pycompose.api` and `pycompose.images`; not public (the API re-exports
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Union
+from typing import TYPE_CHECKING
 
 from pycompose.errors import UsageError
 from pycompose.loader.options import LoadedProject, ProjectOptions
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from pycompose.model import Project as ModelProject
     from pycompose.observed import ObservedState
 
-ProjectSource = Union[ProjectOptions, LoadedProject]
+ProjectSource = ProjectOptions | LoadedProject
 """Compose files to load (the CLI's flags as ProjectOptions), or a project already loaded."""
 
 
@@ -55,13 +56,21 @@ def project_or_labels(source: ProjectSource, engine: Engine) -> tuple[ModelProje
     try:
         return project(source)
     except ConfigError as error:
-        if not (isinstance(source, ProjectOptions) and source.project_name
-                and str(error).startswith("no configuration file provided")):
+        if not (isinstance(source, ProjectOptions) and source.project_name and _no_config_file(error)):
             raise
     from pycompose.bind import project_from_observed
 
     observed = engine.observe(source.project_name)
     return project_from_observed(source.project_name, observed), source.environ
+
+
+def _no_config_file(error: Exception) -> bool:
+    from pycompose.errors import NoConfigFile
+
+    if isinstance(error, NoConfigFile):
+        return True
+    # transitional, until loader/discovery.py raises NoConfigFile: then delete this line and the next
+    return str(error).startswith("no configuration file provided")
 
 
 def engine_of(engine: Engine | None) -> Engine:

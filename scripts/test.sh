@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
-# The one command that passes the tests on a fresh machine: virtualenv, install, Docker engine,
-# local test images, then the whole suite (unit tests and the engine group).
+# The one command that passes the tests on a fresh machine (what CI runs): the built wheel installed into a
+# virtualenv, a Docker engine, local test images; then the linters, the wheel smoke test (installed `pycompose` and
+# pytest plugin, in a fresh virtualenv), and the whole suite (unit, conformance and engine tests) against the
+# installed package. Arguments go to pytest: `bash scripts/test.sh -m "not docker"`, `bash scripts/test.sh tests/unit`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+venv=${PYCOMPOSE_VENV:-.venv}
 
 bash scripts/bootstrap.sh
 bash scripts/engine.sh
 bash scripts/seed-images.sh
+PYCOMPOSE_VENV=$venv bash scripts/lint.sh
+if [ $# -eq 0 ]; then
+  bash scripts/smoke-wheel.sh
+fi
 
 export PYTHONDONTWRITEBYTECODE=1
-exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+# `bin/pytest`, not `python -m pytest`: the latter puts this folder on sys.path, and the tests would import the
+# source tree instead of the installed wheel (tests/conftest.py reports which one it is, and refuses the source
+# tree when PYCOMPOSE_TEST_INSTALLED=1).
+export PYCOMPOSE_TEST_INSTALLED=1
+exec "$venv/bin/pytest" -q -p no:cacheprovider "$@"

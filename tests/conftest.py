@@ -57,9 +57,25 @@ def reference_compose() -> str:
     return reference_or_skip()
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def pytest_report_header(config: pytest.Config) -> list[str]:
     binary, found = find_reference()
-    return f"reference: {found}" if binary else f"reference: none, tests that compare with it skip ({found})"
+    import pycompose
+
+    return [
+        f"pycompose under test: {Path(pycompose.__file__).parent}",
+        f"reference: {found}" if binary else f"reference: none, tests that compare with it skip ({found})",
+    ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With PYCOMPOSE_TEST_INSTALLED=1 (scripts/test.sh, CI) the tests must run against the installed wheel."""
+    if os.environ.get("PYCOMPOSE_TEST_INSTALLED") == "1":
+        import pycompose
+
+        where = Path(pycompose.__file__).resolve().parent
+        if where.is_relative_to(TESTS.parent) and not any(part.startswith(".venv") for part in where.parts):
+            raise pytest.UsageError(f"PYCOMPOSE_TEST_INSTALLED=1 but pycompose was imported from the source tree "
+                                    f"({where}), not from the installed wheel")
 
 
 # Every test_*.py under tests/ must be collected: pytest's default norecursedirs silently skips folders such as

@@ -71,6 +71,7 @@ def _root(
         bool, typer.Option("--all-resources", help="Include all resources, even those not used by services")
     ] = False,
     version: Annotated[bool, typer.Option("--version", "-v", hidden=True)] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", hidden=True, help="Show more output")] = False,  # noqa: ARG001 - read by cli.main (a bug's traceback)
 ) -> None:
     if version:
         from pycompose import __version__
@@ -193,7 +194,7 @@ _UNCONVERTED = object()
 try:
     from typer._coercion import RuntimeParam as _RuntimeParam
     from typer._coercion import build_runtime_param as _typer_runtime_param
-except ImportError:  # a Typer without this layer: nothing to speed up
+except (ImportError, AttributeError):  # a Typer without this layer: nothing to speed up
     _RuntimeParam = None  # type: ignore[assignment,misc]
 
 
@@ -226,9 +227,19 @@ if _RuntimeParam is not None:
 
 
 def _install_plain_params(command: Any) -> None:
-    """Give each plain parameter of `command` a `_PlainParam` (see the module docstring)."""
+    """Give each plain parameter of `command` a `_PlainParam` (see the module docstring).
+
+    Typer's internals this reaches into are private: pyproject pins Typer's release series, and should a release
+    change their shape anyway (a missing attribute, another constructor), Typer keeps converting as it does."""
     if _RuntimeParam is None:
         return
+    try:
+        _install_plain_params_unguarded(command)
+    except (AttributeError, TypeError):
+        return
+
+
+def _install_plain_params_unguarded(command: Any) -> None:
     help_option = command.get_help_option(_HELP_NAMES)  # built once, cached; Typer converts its value too
     for param in [*command.params, *([help_option] if help_option is not None else [])]:
         descriptor = getattr(param, "type_descriptor", None)

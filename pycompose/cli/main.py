@@ -1,4 +1,9 @@
-"""Entry point of the `pycompose` command: argument pre-processing and the one error boundary."""
+"""Entry point of the `pycompose` command: argument pre-processing and the one error boundary.
+
+A `ComposeError` is something the user can act on: one line, its exit code, no traceback. Any other exception is a
+bug in pycompose: one line saying so, the traceback in a file (and on stderr with `--verbose` or
+`PYCOMPOSE_DEBUG=1`), exit code 70 (EX_SOFTWARE), so that it is never mistaken for an engine's refusal.
+"""
 
 from __future__ import annotations
 
@@ -38,7 +43,40 @@ def run(args: list[str]) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except Exception as bug:  # noqa: BLE001 - the boundary for bugs: reported as one, never silently
+        return _report_bug(bug, verbose=_verbose(args))
     return 0
+
+
+BUG_EXIT_CODE = 70
+"""EX_SOFTWARE: pycompose itself failed (a bug), as opposed to 1 for an error the user or the engine caused."""
+
+
+def _verbose(args: list[str]) -> bool:
+    import os
+
+    return "--verbose" in args or os.environ.get("PYCOMPOSE_DEBUG", "") not in ("", "0", "false")
+
+
+def _report_bug(bug: BaseException, *, verbose: bool) -> int:
+    import tempfile
+    import traceback
+
+    text = "".join(traceback.format_exception(bug))
+    where = ""
+    try:
+        with tempfile.NamedTemporaryFile("w", prefix="pycompose-bug-", suffix=".txt", delete=False) as handle:
+            handle.write(text)
+            where = f"; traceback in {handle.name}"
+    except OSError:
+        pass
+    if verbose:
+        sys.stderr.write(text)
+    summary = f"{type(bug).__name__}: {bug}".splitlines()[0]
+    hint = "" if verbose else " (run with --verbose or PYCOMPOSE_DEBUG=1 to see it here)"
+    sys.stderr.write(f"pycompose: internal error, this is a bug in pycompose: {summary}{where}{hint}\n")
+    sys.stderr.flush()
+    return BUG_EXIT_CODE
 
 
 def _json_progress(args: list[str]) -> bool:

@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any, Callable, Iterator, Mapping, Protocol
+from typing import IO, Any, Protocol
 
 from pycompose.observed import ObservedContainer, ObservedImage, ObservedState
 
@@ -75,6 +76,21 @@ OutputLine = Callable[[str], None]
 
 
 class Engine(Protocol):
+    """What pycompose asks of a Docker engine. Values in and out are ours (no engine JSON crosses this port);
+    failures are `pycompose.errors.EngineError` subclasses: `NotFound` for a missing object, `InUse` for a removal
+    refused because something still uses the object, `EngineUnreachable` when no engine answers.
+
+    `engine/dockerpy.py` implements it on docker-py, `engine/fake.py` in memory; a unit test keeps both in step
+    with this class (names and signatures) and mypy checks the fake against it."""
+
+    @property
+    def host(self) -> str:
+        """Where the engine is reached (`unix:///var/run/docker.sock`, `tcp://10.0.0.2:2376`); also what keeps
+        commands converging the same project on the same engine apart (engine/lock.py)."""
+        ...
+
+    # observation
+
     def observe(
         self, project: str, *, networks: tuple[str, ...] = (), volumes: tuple[str, ...] = (),
         images: tuple[str, ...] = (), all_containers: bool = True, details: bool = False,
@@ -82,23 +98,49 @@ class Engine(Protocol):
         """`details`: inspect each container too (`ObservedContainer.config`), to explain recreations."""
         ...
 
-    def inspect_container(self, container_id: str) -> ObservedContainer: ...
+    def inspect_container(self, container_id: str) -> ObservedContainer:
+        """The container's state now (state, health, exit code, labels). Raises NotFound."""
+        ...
 
-    def inspect_image(self, reference: str) -> ObservedImage | None: ...
+    def list_project_containers(self, *, all_containers: bool = False) -> list[ObservedContainer]:
+        """Every compose-managed service container of every project (what `ls` counts)."""
+        ...
+
+    def inspect_image(self, reference: str) -> ObservedImage | None:
+        """The local image `reference` names, or None when the engine does not have it."""
+        ...
 
     def inspect_images(self, references: tuple[str, ...]) -> dict[str, ObservedImage]:
-        """{reference: image} of the references present locally."""
+        """`inspect_image` of several references at once: {reference: image} of those present locally."""
         ...
+
+    def list_images(self, label: str) -> list[ObservedImage]:
+        """The non-dangling images carrying the `key=value` label (id, repo_tags, labels, size filled in)."""
+        ...
+
+    # networks and volumes
 
     def create_network(self, name: str, config: Mapping[str, Any], labels: Mapping[str, str]) -> None: ...
 
-    def remove_network(self, name: str) -> None: ...
+    def remove_network(self, name: str) -> None:
+        """Raises InUse while containers are still attached."""
+        ...
 
     def create_volume(self, name: str, config: Mapping[str, Any], labels: Mapping[str, str]) -> None: ...
 
-    def remove_volume(self, name: str) -> None: ...
+    def remove_volume(self, name: str) -> None:
+        """Raises InUse while a container uses the volume."""
+        ...
 
-    def create_container(self, spec: ContainerSpec) -> str: ...
+    def connect_network(self, container_id: str, attachment: NetworkAttachment) -> None: ...
+
+    def disconnect_network(self, container_id: str, network: str) -> None: ...
+
+    # containers
+
+    def create_container(self, spec: ContainerSpec) -> str:
+        """The new container's id."""
+        ...
 
     def start_container(self, container_id: str) -> None: ...
 
@@ -112,34 +154,17 @@ class Engine(Protocol):
 
     def rename_container(self, container_id: str, name: str) -> None: ...
 
-    def remove_image(self, reference: str) -> bool: ...
-
-    def build_image(self, spec: BuildSpec, context: IO[bytes], output: OutputLine) -> str:
-        """Build from a context tar; the new image's id. Raises EngineError with the engine's message."""
+    def wait_container(self, container_id: str) -> int:
+        """Block until the container stops; its exit code."""
         ...
-
-    def pull_image(self, reference: str, output: OutputLine | None = None) -> None: ...
-
-    def push_image(self, reference: str, output: OutputLine | None = None) -> None: ...
-
-    def list_images(self, label: str) -> list[dict[str, Any]]:
-        """Summaries (`Id`, `RepoTags`, `Labels`) of the non-dangling images carrying the `key=value` label."""
-        ...
-
-    def connect_network(self, container_id: str, attachment: NetworkAttachment) -> None: ...
-
-    def disconnect_network(self, container_id: str, network: str) -> None: ...
-
-    def wait_container(self, container_id: str) -> int: ...
 
     def stream_logs(
         self, container_id: str, *, follow: bool = False, tail: str = "all", since: str | None = None,
         until: str | None = None, timestamps: bool = False,
-    ) -> Iterator[tuple[int, bytes]]: ...
-
-    def list_project_containers(self, *, all_containers: bool = False) -> list[ObservedContainer]: ...
-
-    def image_details(self, reference: str) -> dict[str, Any] | None: ...
+    ) -> Iterator[tuple[int, bytes]]:
+        """(stream, bytes) chunks of a container's log: 1 stdout, 2 stderr (a TTY container's are all 1).
+        Chunks are not lines: callers split them."""
+        ...
 
     def exec_container(self, container_id: str, spec: ExecSpec, *, stdin: IO[bytes] | None = None,
                        stdout: IO[bytes] | None = None, stderr: IO[bytes] | None = None) -> int:
@@ -149,3 +174,17 @@ class Engine(Protocol):
         `stdout` / `stderr` (None: discarded), with a TTY all of it to `stdout`.
         Raises EngineError when the engine refuses the exec (container not running…)."""
         ...
+
+    # images
+
+    def remove_image(self, reference: str) -> bool:
+        """Untag/remove an image; False when it is absent or still used by a container (v2 warns and goes on)."""
+        ...
+
+    def build_image(self, spec: BuildSpec, context: IO[bytes], output: OutputLine) -> str:
+        """Build from a context tar; the new image's id. Raises EngineError with the engine's message."""
+        ...
+
+    def pull_image(self, reference: str, output: OutputLine | None = None) -> None: ...
+
+    def push_image(self, reference: str, output: OutputLine | None = None) -> None: ...

@@ -1,8 +1,10 @@
 """The Engine port on docker-py: the only module of pycompose that imports docker.
 
-Translates ContainerSpec and friends to Engine API calls, and docker errors to pycompose.errors inside one
-context manager (like httpx `map_httpcore_exceptions`). The client is built on first use: its constructor
-asks the engine for its API version.
+Translates ContainerSpec and friends to Engine API calls, the engine's JSON to our values (`ObservedContainer`,
+`PortBinding`, `ObservedImage`), and docker / requests exceptions to pycompose.errors inside one context manager
+(`_errors`, like httpx `map_httpcore_exceptions`): by exception type and HTTP status, never by message text. Only
+docker's and requests' exceptions are translated; anything else is a bug and propagates as it is. The client is
+built on first use: its constructor asks the engine for its API version.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from typing import IO, Any, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import IO, Any
 
 from pycompose import labels
 from pycompose.engine.base import BuildSpec, ContainerSpec, ExecSpec, NetworkAttachment, OutputLine
 from pycompose.engine.context import EngineEndpoint, resolve_endpoint
-from pycompose.errors import EngineError, EngineUnreachable, NotFound
+from pycompose.errors import EngineError, EngineUnreachable, InUse, NotFound
 from pycompose.observed import (
     ObservedConfig,
     ObservedContainer,
@@ -24,6 +27,7 @@ from pycompose.observed import (
     ObservedNetwork,
     ObservedState,
     ObservedVolume,
+    PortBinding,
 )
 
 _EXIT_CODE = re.compile(r"Exited \((-?\d+)\)")
@@ -58,28 +62,43 @@ class DockerEngine:
                 client_cert=(f"{endpoint.cert_path}/cert.pem", f"{endpoint.cert_path}/key.pem"),
                 ca_cert=f"{endpoint.cert_path}/ca.pem", verify=True,
             )
-        with self._errors():
-            return docker.APIClient(base_url=endpoint.host, version="auto", tls=tls, timeout=120)
+        try:
+            with self._errors():
+                return docker.APIClient(base_url=endpoint.host, version="auto", tls=tls, timeout=120)
+        except docker.errors.DockerException as error:
+            # the constructor asks for the API version and wraps what went wrong in a DockerException: the cause
+            # tells an engine that does not answer from one that answers badly
+            cause = error.__cause__
+            if isinstance(cause, (docker.errors.APIError, requests_exceptions().RequestException)):
+                with self._errors():
+                    raise cause from None
+            raise EngineError(str(error)) from None  # TLS files, an invalid answer: the engine's side
 
     @contextlib.contextmanager
-    def _errors(self, what: str = "") -> Iterator[None]:
-        """docker / requests exceptions → pycompose.errors, with the engine's own explanation."""
-        import docker.errors
-        import requests.exceptions
+    def _errors(self, *, not_found: str | None = None, in_use: bool = False) -> Iterator[None]:
+        """docker / requests exceptions → pycompose.errors, with the engine's own explanation.
 
+        404 → NotFound (`not_found`: its message instead of the engine's); with `in_use` (a removal) 403/409 →
+        InUse; any other status → EngineError; no answer → EngineUnreachable. Other exceptions pass untouched."""
+        import docker.errors
+
+        requests = requests_exceptions()
         try:
             yield
-        except docker.errors.NotFound as error:
-            raise NotFound(_explain(error, what)) from None
         except docker.errors.APIError as error:
-            raise EngineError(_explain(error, what)) from None
-        except (requests.exceptions.ConnectionError, docker.errors.DockerException) as error:
-            host = (self._endpoint or resolve_endpoint()).host
-            if isinstance(error, docker.errors.DockerException) and "Error while fetching server API version" not in str(error):
-                raise EngineError(str(error)) from None
+            status = error.status_code
+            message = _explain(error)
+            if status == 404:
+                raise NotFound(not_found or message) from None
+            if in_use and status in (403, 409):
+                raise InUse(message) from None
+            raise EngineError(message) from None
+        except requests.ConnectionError:
             raise EngineUnreachable(
-                f"Cannot connect to the Docker daemon at {host}. Is the docker daemon running?"
+                f"Cannot connect to the Docker daemon at {self.host}. Is the docker daemon running?"
             ) from None
+        except requests.RequestException as error:  # a timeout, a broken answer
+            raise EngineError(f"error talking to the Docker daemon at {self.host}: {error}") from None
 
     # observation -------------------------------------------------------------------------------------------
 
@@ -113,7 +132,7 @@ class DockerEngine:
                              volumes=found_volumes, images=found_images)
 
     def inspect_container(self, container_id: str) -> ObservedContainer:
-        with self._errors(f"No such container: {container_id}"):
+        with self._errors(not_found=f"No such container: {container_id}"):
             info = self._api().inspect_container(container_id)
         state = info.get("State") or {}
         health = (state.get("Health") or {}).get("Status")
@@ -136,19 +155,12 @@ class DockerEngine:
         return {reference: image for reference, image in zip(unique, inspected) if image is not None}
 
     def inspect_image(self, reference: str) -> ObservedImage | None:
-        import docker.errors
-
         try:
             with self._errors():
                 info = self._api().inspect_image(reference)
         except NotFound:
             return None
-        except docker.errors.ImageNotFound:
-            return None
-        config = info.get("Config") or {}
-        return ObservedImage(id=info["Id"], volumes=tuple((config.get("Volumes") or {}).keys()),
-                             env=tuple(config.get("Env") or ()), labels=dict(config.get("Labels") or {}),
-                             last_tagged=str((info.get("Metadata") or {}).get("LastTagTime") or ""))
+        return _image_from_inspect(info)
 
     def pull_image(self, reference: str, output: OutputLine | None = None) -> None:
         """Pull `reference` (`:latest` when untagged); progress lines go to `output`."""
@@ -202,35 +214,38 @@ class DockerEngine:
                 api.tag(image_id or spec.tags[0], repository, tag)
         return image_id
 
-    def list_images(self, label: str) -> list[dict[str, Any]]:
+    def list_images(self, label: str) -> list[ObservedImage]:
         with self._errors():
-            return list(self._api().images(filters={"label": label, "dangling": False}))
+            summaries = self._api().images(filters={"label": label, "dangling": False})
+        return [ObservedImage(id=item["Id"], repo_tags=tuple(item.get("RepoTags") or ()),
+                              labels=dict(item.get("Labels") or {}), size=int(item.get("Size") or 0))
+                for item in summaries]
 
     # networks and volumes ------------------------------------------------------------------------------------
 
-    def create_network(self, name: str, config: Mapping[str, Any], labels_: Mapping[str, str]) -> None:
+    def create_network(self, name: str, config: Mapping[str, Any], labels: Mapping[str, str]) -> None:
         from pycompose.engine.payload import network_body
 
         body = network_body(config)
         with self._errors():
             self._api().create_network(
                 name, driver=body["Driver"], options=body.get("Options"), ipam=body.get("IPAM"),
-                check_duplicate=True, internal=body.get("Internal", False), labels=dict(labels_),
+                check_duplicate=True, internal=body.get("Internal", False), labels=dict(labels),
                 enable_ipv6=body.get("EnableIPv6", False), attachable=body.get("Attachable", False),
             )
 
     def remove_network(self, name: str) -> None:
-        with self._errors():
+        with self._errors(in_use=True):
             self._api().remove_network(name)
 
-    def create_volume(self, name: str, config: Mapping[str, Any], labels_: Mapping[str, str]) -> None:
+    def create_volume(self, name: str, config: Mapping[str, Any], labels: Mapping[str, str]) -> None:
         with self._errors():
             self._api().create_volume(name, driver=config.get("driver") or "local",
                                       driver_opts=dict(config.get("driver_opts") or {}) or None,
-                                      labels=dict(labels_))
+                                      labels=dict(labels))
 
     def remove_volume(self, name: str) -> None:
-        with self._errors():
+        with self._errors(in_use=True):
             self._api().remove_volume(name)
 
     # containers ------------------------------------------------------------------------------------------
@@ -297,14 +312,10 @@ class DockerEngine:
     def remove_image(self, reference: str) -> bool:
         """Untag/remove an image; False when it is absent or still used by a container (v2 warns and goes on)."""
         try:
-            with self._errors():
+            with self._errors(in_use=True):
                 self._api().remove_image(reference)
-        except NotFound:
+        except (NotFound, InUse):
             return False
-        except EngineError as error:
-            if "conflict" in str(error).lower() or "being used" in str(error):
-                return False
-            raise
         return True
 
     def stream_logs(
@@ -323,7 +334,7 @@ class DockerEngine:
             params["since"] = since
         if until:
             params["until"] = until
-        with self._errors(f"No such container: {container_id}"):
+        with self._errors(not_found=f"No such container: {container_id}"):
             tty = bool((api.inspect_container(container_id).get("Config") or {}).get("Tty"))
             response = api._get(api._url("/containers/{0}/logs", container_id), params=params, stream=True)
             api._raise_for_status(response)
@@ -346,16 +357,6 @@ class DockerEngine:
                                                filters={"label": [labels.PROJECT, labels.CONFIG_HASH]})
         return [_container_from_summary(item) for item in summaries]
 
-    def image_details(self, reference: str) -> dict[str, Any] | None:
-        """The engine's image inspect document (RepoTags, Size, Os, Architecture, Metadata…), or None."""
-        import docker.errors
-
-        try:
-            with self._errors():
-                return dict(self._api().inspect_image(reference))
-        except (NotFound, docker.errors.ImageNotFound):
-            return None
-
     def exec_container(self, container_id: str, spec: ExecSpec, *, stdin: IO[bytes] | None = None,
                        stdout: IO[bytes] | None = None, stderr: IO[bytes] | None = None) -> int:
         """exec_create + a hijacked exec_start socket: stdin is pumped in by a thread, output read here."""
@@ -377,8 +378,9 @@ class DockerEngine:
         raw = getattr(sock, "_sock", sock)
         if spec.tty and spec.terminal_size is not None:
             try:
-                api.exec_resize(exec_id, height=spec.terminal_size[0], width=spec.terminal_size[1])
-            except Exception:  # noqa: BLE001 - a terminal size is a nicety; the command runs without one
+                with self._errors():
+                    api.exec_resize(exec_id, height=spec.terminal_size[0], width=spec.terminal_size[1])
+            except EngineError:  # a terminal size is a nicety; the command runs without one
                 pass
         if attach_stdin:
             threading.Thread(target=_pump_stdin, args=(stdin, raw), daemon=True).start()
@@ -507,11 +509,35 @@ def _follow_progress(stream: Iterator[Mapping[str, Any]], output: OutputLine | N
             output(_progress_text(message))
 
 
-def _explain(error: Any, what: str) -> str:
-    explanation = getattr(error, "explanation", None) or str(error)
+def requests_exceptions() -> Any:
+    """`requests.exceptions`, imported when first needed (docker-py brings requests)."""
+    import requests.exceptions
+
+    return requests.exceptions
+
+
+def _explain(error: Any) -> str:
+    """The engine's own message, as the docker CLI prints it."""
+    explanation = error.explanation or str(error)
     if isinstance(explanation, bytes):
         explanation = explanation.decode("utf-8", "replace")
-    return f"Error response from daemon: {explanation}" if not what else what
+    return f"Error response from daemon: {explanation}"
+
+
+def _image_from_inspect(info: Mapping[str, Any]) -> ObservedImage:
+    config = info.get("Config") or {}
+    return ObservedImage(
+        id=info["Id"], volumes=tuple((config.get("Volumes") or {}).keys()), env=tuple(config.get("Env") or ()),
+        labels=dict(config.get("Labels") or {}), last_tagged=str((info.get("Metadata") or {}).get("LastTagTime") or ""),
+        repo_tags=tuple(info.get("RepoTags") or ()), size=int(info.get("Size") or 0),
+        created=str(info.get("Created") or ""), os=str(info.get("Os") or ""),
+        architecture=str(info.get("Architecture") or ""), variant=str(info.get("Variant") or ""),
+    )
+
+
+def _port_from_summary(item: Mapping[str, Any]) -> PortBinding:
+    return PortBinding(private_port=int(item.get("PrivatePort") or 0), protocol=str(item.get("Type") or "tcp"),
+                       ip=str(item.get("IP") or ""), public_port=int(item.get("PublicPort") or 0))
 
 
 def _config_from_inspect(info: Mapping[str, Any]) -> ObservedConfig:
@@ -541,7 +567,8 @@ def _container_from_summary(item: Mapping[str, Any], inspected: Mapping[str, Any
     network_map = (item.get("NetworkSettings") or {}).get("Networks") or {}
     networks = network_map.values()
     mounts = tuple(
-        ObservedMount(type=m.get("Type", ""), name=m.get("Name") or m.get("Source", ""), destination=m.get("Destination", ""))
+        ObservedMount(type=m.get("Type", ""), name=m.get("Name") or m.get("Source", ""),
+                      destination=m.get("Destination", ""))
         for m in item.get("Mounts") or ()
     )
     return ObservedContainer(
@@ -558,6 +585,6 @@ def _container_from_summary(item: Mapping[str, Any], inspected: Mapping[str, Any
         command=item.get("Command", ""),
         created=int(item.get("Created") or 0),
         status=status,
-        ports=tuple(item.get("Ports") or ()),
+        ports=tuple(_port_from_summary(port) for port in item.get("Ports") or ()),
         config=None if inspected is None else _config_from_inspect(inspected),
     )

@@ -1,22 +1,43 @@
-"""An in-memory Engine for planner and executor unit tests (never for anything that touches containers).
+"""An in-memory Engine for unit tests of the layers above the port (never for anything that touches containers).
 
-It keeps containers, networks and volumes in dicts, records every call in `calls`, and lets a test script the
-states a container goes through (`health_sequence`, `exit_codes`).
+It implements the whole `Engine` port (a unit test compares the signatures, mypy checks it against the protocol):
+containers, networks and volumes live in dicts, every call is recorded in `calls`, and a test scripts what the
+engine would do: the health a container reports (`health`), the code it exits with (`exit_codes`), what it logs
+(`write_log`), what an exec answers (`exec_handler`).
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
-from typing import IO, Any, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import IO, Any
 
 from pycompose import labels
-from pycompose.engine.base import BuildSpec, ContainerSpec, OutputLine
+from pycompose.engine.base import BuildSpec, ContainerSpec, ExecSpec, NetworkAttachment, OutputLine
 from pycompose.errors import EngineError, NotFound
 from pycompose.observed import ObservedContainer, ObservedImage, ObservedNetwork, ObservedState, ObservedVolume
 
+ExecHandler = Callable[[ObservedContainer, ExecSpec, bytes], tuple[int, bytes, bytes]]
+"""(container, spec, all of stdin) → (exit code, stdout, stderr): what an exec does in the fake."""
+
+
+def shell_like(container: ObservedContainer, spec: ExecSpec, stdin: bytes) -> tuple[int, bytes, bytes]:
+    """The default `exec_handler`: `echo ARGS`, `cat` (stdin back), `true`, `false`; anything else exits 127."""
+    name, *args = spec.command or ("",)
+    if name == "echo":
+        return 0, (" ".join(args) + "\n").encode(), b""
+    if name == "cat":
+        return 0, stdin, b""
+    if name in ("true", "false"):
+        return int(name == "false"), b"", b""
+    return 127, b"", f"exec: \"{name}\": executable file not found in $PATH\n".encode()
+
 
 class FakeEngine:
+    host = "fake://engine"
+    """What the port calls the engine's address (one lock per project and host)."""
+
     def __init__(self, images: Mapping[str, ObservedImage] | None = None) -> None:
         self.containers: dict[str, ObservedContainer] = {}
         self.networks: dict[str, ObservedNetwork] = {}
@@ -31,10 +52,17 @@ class FakeEngine:
         """container name → the container exits with this code right after it starts."""
         self.builds: list[BuildSpec] = []
         self.pullable: set[str] = set()
-        self.labelled_images: list[Mapping[str, Any]] = []
-        """What `list_images` returns (summaries with RepoTags and Labels)."""
+        self.labelled_images: list[ObservedImage] = []
+        """What `list_images` returns, whatever the label asked for."""
+        self.exec_handler: ExecHandler = shell_like
+        self.execs: list[tuple[str, ExecSpec]] = []
+        """(container name, spec) of every exec, in order."""
+        self._logs: dict[str, list[tuple[int, bytes]]] = {}
+        """container id → (stream, chunk) in the order written."""
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        """Notified whenever a container changes or logs: what following log streams wait on."""
 
     def _record(self, operation: str, name: str) -> None:
         with self._lock:
@@ -42,11 +70,21 @@ class FakeEngine:
         if (operation, name) in self.fail:
             raise EngineError(self.fail[(operation, name)])
 
-    def _by_id(self, container_id: str) -> ObservedContainer:
-        for container in self.containers.values():
+    def _find(self, container_id: str) -> ObservedContainer | None:
+        for container in list(self.containers.values()):
             if container.id == container_id:
                 return container
-        raise NotFound(f"No such container: {container_id}")
+        return None
+
+    def _by_id(self, container_id: str) -> ObservedContainer:
+        container = self._find(container_id)
+        if container is None:
+            raise NotFound(f"No such container: {container_id}")
+        return container
+
+    def _running(self, container_id: str) -> bool:
+        container = self._find(container_id)
+        return container is not None and container.running
 
     def _replace(self, old: ObservedContainer, **changes: Any) -> ObservedContainer:
         from dataclasses import replace
@@ -55,10 +93,28 @@ class FakeEngine:
         with self._lock:
             self.containers.pop(old.name, None)
             self.containers[new.name] = new
+            self._changed.notify_all()
         return new
 
-    def observe(self, project: str, *, networks=(), volumes=(), images=(), all_containers=True,
-                details=False) -> ObservedState:
+    # scripting (for tests) ------------------------------------------------------------------------------------
+
+    def write_log(self, name: str, data: bytes | str, stream: int = 1) -> None:
+        """The container `name` logs `data` (one chunk; 1 stdout, 2 stderr); followers receive it at once."""
+        container_id = self.containers[name].id
+        with self._lock:
+            self._logs.setdefault(container_id, []).append((stream, data.encode() if isinstance(data, str) else data))
+            self._changed.notify_all()
+
+    def exit(self, name: str, code: int = 0) -> None:
+        """The container `name` stops by itself with `code` (its process ended)."""
+        self._replace(self.containers[name], state="exited", exit_code=code)
+
+    # the port ---------------------------------------------------------------------------------------------------
+
+    def observe(
+        self, project: str, *, networks: tuple[str, ...] = (), volumes: tuple[str, ...] = (),
+        images: tuple[str, ...] = (), all_containers: bool = True, details: bool = False,
+    ) -> ObservedState:
         containers = tuple(
             c for c in self.containers.values()
             if c.labels.get(labels.PROJECT) == project and (all_containers or c.running)
@@ -81,17 +137,21 @@ class FakeEngine:
     def inspect_images(self, references: tuple[str, ...]) -> dict[str, ObservedImage]:
         return {ref: self.images[ref] for ref in dict.fromkeys(references) if ref in self.images}
 
-    def create_network(self, name: str, config: Mapping[str, Any], labels_: Mapping[str, str]) -> None:
+    def list_project_containers(self, *, all_containers: bool = False) -> list[ObservedContainer]:
+        return [c for c in self.containers.values() if labels.PROJECT in c.labels and labels.CONFIG_HASH in c.labels
+                and (all_containers or c.running)]
+
+    def create_network(self, name: str, config: Mapping[str, Any], labels: Mapping[str, str]) -> None:
         self._record("create_network", name)
-        self.networks[name] = ObservedNetwork(id=f"net{next(self._ids)}", name=name, labels=dict(labels_))
+        self.networks[name] = ObservedNetwork(id=f"net{next(self._ids)}", name=name, labels=dict(labels))
 
     def remove_network(self, name: str) -> None:
         self._record("remove_network", name)
         self.networks.pop(name, None)
 
-    def create_volume(self, name: str, config: Mapping[str, Any], labels_: Mapping[str, str]) -> None:
+    def create_volume(self, name: str, config: Mapping[str, Any], labels: Mapping[str, str]) -> None:
         self._record("create_volume", name)
-        self.volumes[name] = ObservedVolume(name=name, labels=dict(labels_))
+        self.volumes[name] = ObservedVolume(name=name, labels=dict(labels))
 
     def remove_volume(self, name: str) -> None:
         self._record("remove_volume", name)
@@ -135,6 +195,7 @@ class FakeEngine:
         self._record("remove", container.name)
         with self._lock:
             self.containers.pop(container.name, None)
+            self._changed.notify_all()
 
     def rename_container(self, container_id: str, name: str) -> None:
         container = self._by_id(container_id)
@@ -144,10 +205,6 @@ class FakeEngine:
     def remove_image(self, reference: str) -> bool:
         self._record("remove_image", reference)
         return self.images.pop(reference, None) is not None
-
-    def image_details(self, reference: str) -> dict[str, Any] | None:
-        image = self.images.get(reference)
-        return None if image is None else {"Id": image.id, "RepoTags": [reference], "Metadata": {}}
 
     def build_image(self, spec: BuildSpec, context: IO[bytes], output: OutputLine) -> str:
         """Records the build; `fail[("build", tag)]` makes it fail with that message after one output line."""
@@ -171,14 +228,64 @@ class FakeEngine:
     def push_image(self, reference: str, output: OutputLine | None = None) -> None:
         self._record("push", reference)
 
-    def list_images(self, label: str) -> list[dict[str, Any]]:
-        return [dict(summary) for summary in self.labelled_images]
+    def list_images(self, label: str) -> list[ObservedImage]:
+        return list(self.labelled_images)
 
-    def connect_network(self, container_id: str, attachment) -> None:
+    def connect_network(self, container_id: str, attachment: NetworkAttachment) -> None:
         self._record("connect", self._by_id(container_id).name)
 
     def disconnect_network(self, container_id: str, network: str) -> None:
         self._record("disconnect", self._by_id(container_id).name)
 
     def wait_container(self, container_id: str) -> int:
-        return self._by_id(container_id).exit_code
+        """Blocks while the container runs (a test stops it with `exit`, `stop_container`…)."""
+        last = self._by_id(container_id)
+        with self._changed:
+            self._changed.wait_for(lambda: not self._running(container_id))
+        return (self._find(container_id) or last).exit_code
+
+    def stream_logs(
+        self, container_id: str, *, follow: bool = False, tail: str = "all", since: str | None = None,
+        until: str | None = None, timestamps: bool = False,
+    ) -> Iterator[tuple[int, bytes]]:
+        """What `write_log` wrote, one chunk per write (`tail` counts chunks; `since`/`until` are not modelled);
+        with `follow`, then what is written while the container runs, until it stops."""
+        self._by_id(container_id)  # NotFound before the first chunk, as the engine answers 404 at once
+        with self._lock:
+            chunks = list(self._logs.get(container_id, ()))
+        sent = len(chunks)
+        if tail != "all":
+            chunks = chunks[len(chunks) - int(tail):] if int(tail) else []
+        stamp = b"2024-01-01T00:00:00.000000000Z " if timestamps else b""
+        for stream, data in chunks:
+            yield stream, stamp + data
+        while follow:
+            fresh, running = self._wait_for_logs(container_id, sent)
+            sent += len(fresh)
+            for stream, data in fresh:
+                yield stream, stamp + data
+            if not running and not fresh:
+                return
+
+    def _wait_for_logs(self, container_id: str, sent: int) -> tuple[list[tuple[int, bytes]], bool]:
+        """(chunks written after the first `sent`, whether the container still runs), once there is news."""
+        with self._changed:
+            self._changed.wait_for(lambda: len(self._logs.get(container_id, ())) > sent
+                                   or not self._running(container_id))
+            return self._logs.get(container_id, [])[sent:], self._running(container_id)
+
+    def exec_container(self, container_id: str, spec: ExecSpec, *, stdin: IO[bytes] | None = None,
+                       stdout: IO[bytes] | None = None, stderr: IO[bytes] | None = None) -> int:
+        """Runs `exec_handler` on all of stdin; with a TTY stderr goes to stdout, as the engine does."""
+        container = self._by_id(container_id)
+        self._record("exec", container.name)
+        self.execs.append((container.name, spec))
+        if not container.running:
+            raise EngineError(f"Error response from daemon: container {container.id} is not running")
+        if spec.detach:
+            return 0
+        code, out, err = self.exec_handler(container, spec, stdin.read() if stdin is not None else b"")
+        for stream, data in ((stdout, out), (stdout if spec.tty else stderr, err)):
+            if stream is not None and data:
+                stream.write(data)
+        return code

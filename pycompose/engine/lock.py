@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
-from typing import Iterator
+from collections.abc import Iterator
 
 
 @contextlib.contextmanager

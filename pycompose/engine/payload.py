@@ -6,7 +6,8 @@ Also computes the container's labels (with the config hash of the *resolved* ser
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from pycompose import hashing, labels
 from pycompose.bind import parse_duration
@@ -324,7 +325,8 @@ def _mount(project: Project, volume: Mapping[str, Any], inherited: Mapping[str, 
     return mount
 
 
-def _networks(project: Project, service: Service, config: Mapping[str, Any], name: str) -> tuple[NetworkAttachment, ...]:
+def _networks(project: Project, service: Service, config: Mapping[str, Any], name: str,
+              ) -> tuple[NetworkAttachment, ...]:
     """Endpoints in v2's order (priority, then key); aliases are container name, service name, declared ones."""
     if config.get("network_mode"):
         return ()

@@ -24,8 +24,10 @@ import os
 import stat
 import tarfile
 import tempfile
-from typing import IO, Iterator
+from collections.abc import Iterator
+from typing import IO
 
+from pycompose.errors import ConfigError
 from pycompose.images.dockerignore import (
     Pattern,
     exception_may_match_inside,
@@ -33,7 +35,6 @@ from pycompose.images.dockerignore import (
     match_with_parent,
     trim_build_files,
 )
-from pycompose.errors import ConfigError
 
 SPOOL_BYTES = 32 * 1024 * 1024
 GENERATED_PREFIX = ".dockerfile."
@@ -75,7 +76,7 @@ def make_context_tar(
     patterns = trim_build_files(patterns, rel_dockerfile)
     generated = generated_dockerfile_name(extra) if extra is not None else None
 
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - returned open
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     try:
         _write_tar(spool, root, patterns, generated, extra, compress, path)
     except BaseException:

@@ -17,8 +17,8 @@ from __future__ import annotations
 import os
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from pycompose.errors import ConfigError
 

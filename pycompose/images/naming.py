@@ -9,7 +9,8 @@ Labels, measured with `docker-compose build` against engine 20.10 (`docker image
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from pycompose import labels as compose_labels
 

@@ -6,8 +6,10 @@ Re-exported by `pycompose.api`; the decisions (which to pull, which to build, in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping
+from datetime import UTC
+from typing import TYPE_CHECKING
 
 from pycompose import session
 from pycompose.errors import ComposeError
@@ -71,18 +73,18 @@ def ensure_images(project: ModelProject, graph, engine: Engine, options: UpOptio
 
     `observed` are the images of the command's snapshot; returns them, or, after a pull or a build, the
     services' images inspected again."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
+    from pycompose.errors import NotFound
     from pycompose.images import pull as pulling
     from pycompose.images.run import build_services
-    from pycompose.errors import NotFound
 
     names = graph.with_dependencies(options.services) if options.services and not options.no_deps else (
         options.services or project.service_names())
     services = tuple(project.service(name) for name in names)
     images = observed
     local = _local_images(images, services)
-    pulls = pulling.plan_pulls(services, local, now=datetime.now(timezone.utc), pull=options.pull,
+    pulls = pulling.plan_pulls(services, local, now=datetime.now(UTC), pull=options.pull,
                                build=options.build)
     if run.dry_run:
         for service in pulls:
@@ -90,7 +92,8 @@ def ensure_images(project: ModelProject, graph, engine: Engine, options: UpOptio
         return images
     if pulls:
         failures = pulling.pull_images(pulls, engine, sink, quiet=options.quiet_pull,
-                                       parallel=session.parallel(run, environment), tolerate=lambda s: "build" in s.config)
+                                       parallel=session.parallel(run, environment),
+                                       tolerate=lambda s: "build" in s.config)
         if failures:
             raise pulling.pull_failure(*failures[0])
         images = _inspect_images(engine, project)
@@ -184,7 +187,7 @@ def pull(source: ProjectSource, options: PullOptions = PullOptions(), *, run: Ru
                                    parallel=session.parallel(run, environment),
                                    tolerate=lambda s: options.ignore_pull_failures or "build" in s.config)
     buildable = [s.name for s in chosen.values() if "build" in s.config  # type: ignore[attr-defined]
-                 and engine.image_details(s.image) is None]  # type: ignore[attr-defined]
+                 and engine.inspect_image(s.image) is None]  # type: ignore[attr-defined]
     if buildable:
         sink.warn("Some service image(s) must be built from source by running:\n"
                   f"    docker compose build {' '.join(buildable)}")
@@ -212,7 +215,7 @@ def _pull_skip_reason(service, engine: Engine, options: PullOptions, chosen: Map
     if policy is not None and policy.kind in (PullPolicy.NEVER, PullPolicy.BUILD):
         return ""
     if (policy is not None and policy.kind is PullPolicy.MISSING and not service.image.endswith(":latest")
-            and ":" in service.image.rsplit("/", 1)[-1] and engine.image_details(service.image) is not None):
+            and ":" in service.image.rsplit("/", 1)[-1] and engine.inspect_image(service.image) is not None):
         return "- Image is already present locally"
     if options.ignore_buildable and "build" in service.config:
         return "- Image can be built"
@@ -229,7 +232,9 @@ def push(source: ProjectSource, options: PushOptions = PushOptions(), *, run: Ru
     Raises:
         EngineError: a push failed (`service "web": cannot push image …`), unless `ignore_push_failures`.
     """
-    from concurrent.futures import ThreadPoolExecutor
+    from functools import partial
+
+    from pycompose.scheduling import Job, run_jobs
 
     sink = sink or PlainSink()
     project, environment = session.project(source)
@@ -258,8 +263,9 @@ def push(source: ProjectSource, options: PushOptions = PushOptions(), *, run: Ru
         sink.emit(Event("Image", tag, "Pushed"))
         return None
 
-    with ThreadPoolExecutor(max_workers=min(len(work), session.parallel(run, environment) or 16)) as pool:
-        failures = [message for message in pool.map(push_one, work) if message]
+    results = run_jobs([Job(index, partial(push_one, item)) for index, item in enumerate(work)],
+                       limit=session.parallel(run, environment)).results
+    failures = [message for index in range(len(work)) if isinstance(message := results[index], str)]
     for message in failures if options.ignore_push_failures else ():
         sink.warn(message)
     if failures and not options.ignore_push_failures:

@@ -11,7 +11,7 @@ The whole project counts, whichever services `down` was given.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from pycompose import labels
 from pycompose.model import Project

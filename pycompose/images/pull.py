@@ -13,23 +13,21 @@ acts. v2's rules:
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Callable, Mapping
+from functools import partial
+from typing import TYPE_CHECKING
 
 from pycompose.errors import ComposeError, ConfigError, EngineError
 from pycompose.events import Event, EventSink
+from pycompose.loader.units import duration_seconds
+from pycompose.scheduling import Job, run_jobs
 
 if TYPE_CHECKING:
     from pycompose.engine.base import Engine
     from pycompose.model import Service
-
-UNBOUNDED_WORKERS = 16
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w)")
-_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600, "d": 86400,
-                 "w": 604800}
 
 
 class PullPolicy(Enum):
@@ -78,10 +76,9 @@ def parse_policy(value: str | None, *, name: str = "") -> Policy:
 
 
 def parse_duration(text: str) -> float | None:
-    """`1h30m`, `2d`, `1w`, `90s` → seconds; None when it is not a duration."""
-    if not text or _DURATION_PART.sub("", text):
-        return None
-    return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in _DURATION_PART.findall(text))
+    """`1h30m`, `2d`, `1w`, `90s` → seconds (Go durations plus days and weeks, as compose-go's str2duration);
+    None when it is not a duration."""
+    return duration_seconds(text, days=True)
 
 
 def must_pull(policy: Policy, local: LocalImage | None, now: datetime) -> bool:
@@ -143,12 +140,11 @@ def pull_images(services: tuple[Service, ...], engine: Engine, sink: EventSink, 
 
     A failure of a service for which `tolerate` is true is reported as a warning event, not returned.
     """
-    limit = parallel if parallel and parallel > 0 else UNBOUNDED_WORKERS
-    if not services:
-        return []
-    with ThreadPoolExecutor(max_workers=min(limit, len(services))) as pool:
-        results = list(pool.map(lambda s: _pull_one(s, engine, sink, quiet, tolerate(s)), services))
-    return [(service, error) for service, error in zip(services, results) if error is not None]
+    jobs = [Job(index, partial(_pull_one, service, engine, sink, quiet, tolerate(service)))
+            for index, service in enumerate(services)]
+    results = run_jobs(jobs, limit=parallel).results
+    return [(service, error) for index, service in enumerate(services)
+            if isinstance(error := results[index], ComposeError)]
 
 
 def pull_failure(service: Service, error: ComposeError) -> ComposeError:
@@ -186,4 +182,4 @@ def _go_time(stamp: str) -> datetime | None:
         return None
     zone = match.group(3) or "Z"
     when = datetime.fromisoformat(match.group(1) + ("+00:00" if zone == "Z" else zone))
-    return when.astimezone(timezone.utc)
+    return when.astimezone(UTC)

@@ -14,20 +14,21 @@ from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Mapping
+from functools import partial
+from typing import TYPE_CHECKING
 
+from pycompose.errors import ConfigError, EngineError
+from pycompose.events import Event, EventSink
 from pycompose.images.context import make_context_tar
 from pycompose.images.spec import BuildOverrides, build_spec
-from pycompose.errors import ComposeError, ConfigError, EngineError
-from pycompose.events import Event, EventSink
+from pycompose.scheduling import Job, run_jobs
 
 if TYPE_CHECKING:
     from pycompose.engine.base import Engine
     from pycompose.model import Project
 
-UNBOUNDED_WORKERS = 16
 _STEP = re.compile(r"^Step (\d+/\d+) : (.*)$")
 _FROM = re.compile(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)", re.IGNORECASE | re.MULTILINE)
 
@@ -41,36 +42,14 @@ def build_services(project: Project, names: tuple[str, ...], engine: Engine, sin
         ConfigError: a context or Dockerfile is missing, or the build uses what the classic builder lacks.
         EngineError: a build failed (`failed to build service "web" at step 2/3 (RUN false): …`).
     """
-    pending = {name: waits_for(project, name, names) for name in names}
-    limit = parallel if parallel and parallel > 0 else UNBOUNDED_WORKERS
-    built: dict[str, str] = {}
-    errors: list[ComposeError] = []
-    running: dict[Future, str] = {}
-    with ThreadPoolExecutor(max_workers=limit) as pool:
-        while pending or running:
-            if not errors:
-                for name in [n for n, deps in pending.items() if not deps & (set(pending) | set(running.values()))]:
-                    del pending[name]
-                    running[pool.submit(_build_one, project, name, engine, sink, environment, overrides,
-                                        quiet)] = name
-            if not running:
-                if pending and not errors:
-                    raise ConfigError(f"build order cycle between services: {', '.join(sorted(pending))} "
-                                      "(each builds FROM or depends on another)")
-                break
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                running.pop(future)
-                try:
-                    image, image_id = future.result()
-                    built[image] = image_id
-                except ComposeError as error:
-                    errors.append(error)
-            if errors and not running:
-                break
-    if errors:
-        raise errors[0]
-    return built
+    jobs = [Job(name, partial(_build_one, project, name, engine, sink, environment, overrides, quiet),
+                waits_for(project, name, names)) for name in dict.fromkeys(names)]
+    outcome = run_jobs(jobs, limit=parallel, stop_on_failure=True)
+    outcome.raise_first()
+    if outcome.blocked:
+        raise ConfigError(f"build order cycle between services: {', '.join(sorted(outcome.blocked))} "
+                          "(each builds FROM or depends on another)")
+    return dict(outcome.results.values())  # type: ignore[arg-type]  # each result is (image, image id)
 
 
 def waits_for(project: Project, name: str, building: tuple[str, ...]) -> set[str]:

@@ -7,12 +7,13 @@ pass them. Options the classic builder cannot do are refused with v2's message.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
-from pycompose.images.naming import build_labels, image_for_service
 from pycompose.engine.base import BuildSpec
 from pycompose.errors import ConfigError
+from pycompose.images.naming import build_labels, image_for_service
 
 _UNSUPPORTED = (
     ("additional_contexts", "additional contexts"),

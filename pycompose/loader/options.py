@@ -1,7 +1,9 @@
-"""What the loader is asked to load (ProjectOptions) and what it returns (LoadedProject)."""
+"""What the loader is asked to load (ProjectOptions) and what it returns (LoadedProject); how `config` loads."""
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -63,3 +65,40 @@ class LoadedProject:
     """Services left out by profiles (canonical form), for orphan detection and `down`."""
     warnings: tuple[str, ...] = ()
     """Warnings to show the user (unset variables, obsolete `version`, …)."""
+
+
+class ConfigOutput(enum.Enum):
+    """One output of `config`; the flags are listed in the order v2 checks them (the first one set wins)."""
+
+    SERVICES = "services"
+    VOLUMES = "volumes"
+    NETWORKS = "networks"
+    MODELS = "models"
+    HASH = "hash"
+    PROFILES = "profiles"
+    IMAGES = "images"
+    VARIABLES = "variables"
+    ENVIRONMENT = "environment"
+    MODEL = "model"
+    """The whole model, `--format yaml|json` (the default output)."""
+
+
+_WITHOUT_ENV_FILES = {  # v2 loads these WithoutEnvironmentResolution
+    ConfigOutput.SERVICES, ConfigOutput.VOLUMES, ConfigOutput.NETWORKS, ConfigOutput.MODELS, ConfigOutput.HASH,
+    ConfigOutput.PROFILES, ConfigOutput.IMAGES, ConfigOutput.VARIABLES,
+}
+_WITH_SERVICE_ARGUMENTS = {  # the outputs for which v2 passes the SERVICE arguments to the loader
+    ConfigOutput.PROFILES, ConfigOutput.IMAGES, ConfigOutput.VARIABLES, ConfigOutput.ENVIRONMENT, ConfigOutput.MODEL,
+}
+
+
+def config_load_options(output: ConfigOutput, options: ProjectOptions) -> ProjectOptions:
+    """`options` (what the flags asked) as v2 loads the project to print `output`."""
+    changes: dict[str, Any] = {}
+    if output not in _WITH_SERVICE_ARGUMENTS:
+        changes["services"] = ()
+    if output in _WITHOUT_ENV_FILES:
+        changes["resolve_env_files"] = False
+    if output is ConfigOutput.VARIABLES:  # the ${...} forms are what it lists
+        changes["interpolate"] = False
+    return dataclasses.replace(options, **changes) if changes else options

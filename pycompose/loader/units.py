@@ -17,18 +17,27 @@ _UNIT_NS = {
     "m": 60_000_000_000,
     "h": 3_600_000_000_000,
 }
+_UNIT_NS_WITH_DAYS = {**_UNIT_NS, "d": 24 * _UNIT_NS["h"], "w": 7 * 24 * _UNIT_NS["h"]}
 _NUMBER = re.compile(r"(\d*)(\.\d*)?")
 _UNIT = re.compile(r"[^\d.]*")
 
 
-def parse_duration(value: object, path: tuple[str | int, ...] = ()) -> int:
-    """Parse a Go duration (`1m30s`, `500ms`, `-1.5h`) into nanoseconds, with time.ParseDuration's messages."""
+def parse_duration(value: object, path: tuple[str | int, ...] = (), *, days: bool = False) -> int:
+    """Parse a Go duration (`1m30s`, `500ms`, `-1.5h`) into nanoseconds, with time.ParseDuration's messages.
+
+    The one duration parser of pycompose (the others wrap it for seconds or None). Numbers are nanoseconds already.
+    `days`: also accept `d` and `w`, as xhit/go-str2duration does (compose-go parses `pull_policy: every_2d` with it).
+
+    Raises:
+        ConfigError: not a duration, at `path`.
+    """
     if isinstance(value, bool):
         raise ConfigError(f'time: invalid duration "{value}"', path=path)
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         return int(value)
+    units = _UNIT_NS_WITH_DAYS if days else _UNIT_NS
     original = str(value)
     text = original
     sign = 1
@@ -51,14 +60,22 @@ def parse_duration(value: object, path: tuple[str | int, ...] = ()) -> int:
         pos += len(unit)
         if not unit:
             raise ConfigError(f'time: missing unit in duration "{original}"', path=path)
-        if unit not in _UNIT_NS:
+        if unit not in units:
             raise ConfigError(f'time: unknown unit "{unit}" in duration "{original}"', path=path)
-        scale = _UNIT_NS[unit]
+        scale = units[unit]
         total += int(whole or "0") * scale
         if len(frac) > 1:
             digits = frac[1:]
             total += int(digits) * scale // (10 ** len(digits))
     return sign * total
+
+
+def duration_seconds(text: str, *, days: bool = False) -> float | None:
+    """Seconds of a Go duration string (`90s`, `1h30m`, `-5m`, with `days` also `2d`, `1w`); None when it is not one."""
+    try:
+        return parse_duration(str(text), days=days) / 1_000_000_000
+    except ConfigError:
+        return None
 
 
 def _format_fraction(value: int, digits: int) -> tuple[str, int]:
@@ -134,7 +151,8 @@ def parse_bytes(value: object, path: tuple[str | int, ...] = ()) -> int:
 
 
 def format_go_float(value: float) -> str:
-    """Format a float as Go's strconv.FormatFloat(v, 'g', -1, 64): shortest digits, exponent form from 1e+06 and below 1e-04."""
+    """Format a float as Go's strconv.FormatFloat(v, 'g', -1, 64): shortest digits, exponent form from 1e+06 and
+    below 1e-04."""
     if value != value:
         return "NaN"
     if value in (float("inf"), float("-inf")):

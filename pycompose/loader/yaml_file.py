@@ -16,7 +16,11 @@ the node tree, with a resolver that only marks plain scalars as plain, and then 
 - a key written twice in one mapping (compared as written, so `1` and `"1"` clash, and so do two `<<`) is an error,
   as in v2 (`mapping key "image" already defined at line 3`);
 - `<<` merge keys (one mapping or a list of them; keys written locally win), anchors and aliases;
-- `!reset` and `!override` become `tags.Reset` / `tags.Override`;
+- an alias inside the node its anchor names (`a: &a [*a]`) is refused in v2's words (`cycle detected: node at path
+  a.0.0 references node at path a.0`), as are aliases that expand to more than a million nodes ("billion laughs")
+  and nesting deeper than `MAX_DEPTH` (yaml.v3 allows 10000; every later stage of pycompose recurses, so less);
+- `!reset` and `!override` become `tags.Reset` / `tags.Override`; what `!reset` holds is never read (v2 drops it
+  before interpolation, so neither `${X:?}` nor a cycle inside it is an error);
 - every mapping key and sequence item gets a `Mark` (file, line, column; 1-based) under its key path.
 """
 
@@ -48,6 +52,7 @@ _SPECIAL_FLOATS = {
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _INT_START = set("0123456789+-")
 _MAX_EXPANDED = 1_000_000  # nodes a document may expand to through aliases
+MAX_DEPTH = 200  # collections nested in one another, aliases expanded; the loader and renderers recurse that deep
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -132,7 +137,7 @@ def load_documents(text: str, file: str) -> list[YamlDocument]:
 
     Raises:
         ConfigError: a YAML syntax error, a duplicate key, an undefined alias, a bad explicit tag (`!!int x`),
-            excessive aliasing; with file, line and column where known.
+            an alias inside its own anchor, excessive aliasing or nesting; with file, line and column where known.
     """
     try:
         nodes = list(yaml.compose_all(text, Loader=_Composer))
@@ -155,9 +160,9 @@ def load_documents(text: str, file: str) -> list[YamlDocument]:
     except (ValueError, UnicodeError) as error:  # e.g. control characters libyaml refuses
         raise ConfigError(f"yaml: {error}", file=file) from None
     documents = []
-    for node in nodes:
+    for index, node in enumerate(nodes):
         if node is not None and "*" in text:  # no `*`, no alias
-            _refuse_alias_bombs(node, file)
+            _check_aliases(node, file, lambda: _written_aliases(text))
         builder = _Builder(file)
         try:
             data = builder.build(node, ()) if node is not None else None
@@ -167,29 +172,162 @@ def load_documents(text: str, file: str) -> list[YamlDocument]:
     return documents
 
 
-def _refuse_alias_bombs(root: yaml.Node, file: str) -> None:
-    """Refuse a document whose aliases expand to more than `_MAX_EXPANDED` nodes ("billion laughs").
+Slots = tuple[int, ...]  # where a node sits: per level, a sequence index, or 2*i (key) / 2*i+1 (value) of entry i
 
-    Sizes are computed once per distinct node, so this costs as much as the document as written.
+
+def _check_aliases(root: yaml.Node, file: str, written_aliases: Any) -> None:
+    """Refuse an alias inside the node its anchor names, and aliases that expand too far ("billion laughs").
+
+    PyYAML composes an alias as the very node its anchor names, so `a: &a [*a]` is a cycle in the node graph; one
+    depth-first walk, without recursion, finds the first cycle in document order (v2's) and the size of every
+    distinct node once. A cycle gets the error v2 gives first (`_reset_processor_error`, else `_decoding_error`);
+    `written_aliases()` gives the aliases as written (`_written_aliases`), read again from the text only then.
+    `!reset` content is not walked: v2 drops it (except inside an `!override`; a cycle there is not refused).
     """
     sizes: dict[int, int] = {}
-
-    def size(node: yaml.Node) -> int:
+    on_path: dict[int, int] = {}  # id of each node being walked → its index in `frames`
+    frames: list[list] = [[root, _children(root), 1, -1]]  # [node, children, expanded size, slot in its parent]
+    on_path[id(root)] = 0
+    decoding_cycle: list | None = None
+    while frames:
+        frame = frames[-1]
+        child = next(frame[1], None)
+        if child is None:
+            frames.pop()
+            del on_path[id(frame[0])]
+            sizes[id(frame[0])] = frame[2]
+            if frames:
+                frames[-1][2] += frame[2]
+            continue
+        slot, node = child
+        if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) or node.tag == "!reset":
+            frame[2] += 1
+            continue
         known = sizes.get(id(node))
         if known is not None:
-            return known
-        total = 1
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                total += size(key) + size(value)
-        elif isinstance(node, yaml.SequenceNode):
-            for child in node.value:
-                total += size(child)
-        sizes[id(node)] = total
-        return total
-
-    if size(root) > _MAX_EXPANDED and size(root) > 2 * len(sizes):
+            frame[2] += known
+            continue
+        enclosing = on_path.get(id(node))
+        if enclosing is not None:
+            steps = _cycle_steps([item[0] for item in frames], [item[3] for item in frames[1:]] + [slot], enclosing)
+            error = _reset_processor_error(steps, file, written_aliases())
+            if error is not None:
+                raise error
+            decoding_cycle = decoding_cycle or steps  # v2 finds it later, when decoding
+            frame[2] += 1
+            continue
+        on_path[id(node)] = len(frames)
+        frames.append([node, _children(node), 1, slot])
+    if decoding_cycle is not None:
+        raise _decoding_error(decoding_cycle, file, written_aliases())
+    if sizes[id(root)] > _MAX_EXPANDED and sizes[id(root)] > 2 * len(sizes):
         raise ConfigError("yaml: document contains excessive aliasing", file=file)
+
+
+def _children(node: yaml.Node) -> Any:
+    """(slot, child) of a collection: keys and values of a mapping, items of a sequence."""
+    if isinstance(node, yaml.MappingNode):
+        return ((slot, part) for index, entry in enumerate(node.value) for slot, part in ((2 * index, entry[0]),
+                                                                                            (2 * index + 1, entry[1])))
+    if isinstance(node, yaml.SequenceNode):
+        return enumerate(node.value)
+    return iter(())
+
+
+Step = tuple[yaml.Node, int, yaml.Node]  # parent, slot, child
+
+
+def _cycle_steps(nodes: list[yaml.Node], slots: list[int], enclosing: int) -> list[Step]:
+    """The walk from the root down `nodes` to the alias that names `nodes[enclosing]`, then once more round.
+
+    v2 notices a cycle only when it meets something a second time, so going round twice is always enough.
+    """
+    steps = list(zip(nodes[:-1], slots[:-1], nodes[1:]))
+    steps.append((nodes[-1], slots[-1], nodes[enclosing]))
+    return steps + steps[enclosing:]
+
+
+def _reset_processor_error(steps: list[Step], file: str, aliases: dict) -> ConfigError | None:
+    """The error v2's first walk (compose-go's ResetProcessor) gives for this cycle, if it sees it.
+
+    That walk notes, per node reached through an alias, the path it was reached at, and stops when an alias brings
+    a node again below the path noted for it (`a: &a [*a]`: `node at path a.0.0 references node at path a.0`).
+    It leaves merge keys (`<<`) out of paths, and does not look at keys nor into `!override` values: a cycle through
+    those is found later, when decoding.
+    """
+    noted: dict[int, str] = {}
+    path: list[str] = []
+    for parent, slot, child in steps:
+        if parent.tag == "!override" or isinstance(parent, yaml.MappingNode) and slot % 2 == 0:
+            return None
+        path.extend(_v2_path([parent], (slot,)))
+        event = aliases.get(_edge(parent, slot))
+        if event is None:
+            continue
+        here = ".".join(path)
+        before = noted.get(id(child))
+        if before is not None and here.startswith(before):
+            return ConfigError(
+                f"cycle detected: node at path {here} references node at path {before}", **_where(file, event)
+            )
+        noted[id(child)] = here
+    return None
+
+
+def _decoding_error(steps: list[Step], file: str, aliases: dict) -> ConfigError:
+    """yaml.v3's error for a cycle the first walk did not see: an alias met again while it is being expanded."""
+    expanding: set[tuple[int, int, int]] = set()
+    for parent, slot, _ in steps:
+        edge = _edge(parent, slot)
+        event = aliases.get(edge)
+        if event is None:
+            continue
+        if edge in expanding:
+            return ConfigError(f"yaml: anchor '{event.anchor}' value contains itself", **_where(file, event))
+        expanding.add(edge)
+    raise AssertionError("a cycle is closed by an alias, met twice in two rounds")
+
+
+def _v2_path(nodes: list[yaml.Node], slots: Slots) -> list[str]:
+    """The dotted key path v2 names a node by: keys as written and sequence indexes, without `<<`."""
+    path = []
+    for parent, slot in zip(nodes, slots):
+        if isinstance(parent, yaml.SequenceNode):
+            path.append(str(slot))
+            continue
+        key = parent.value[slot // 2][0]
+        if not (key.tag == _PLAIN and key.value == "<<"):
+            path.append(key.value if isinstance(key, yaml.ScalarNode) else "?")
+    return path
+
+
+def _where(file: str, event: Any) -> dict[str, Any]:
+    if event is None:
+        return {"file": file}
+    return {"file": file, "line": event.start_mark.line + 1, "column": event.start_mark.column + 1}
+
+
+def _edge(parent: yaml.Node, slot: int) -> tuple[int, int, int]:
+    """A child's place: where its collection starts (no two collections start at one place) and its slot there."""
+    return parent.start_mark.line, parent.start_mark.column, slot
+
+
+def _written_aliases(text: str) -> dict[tuple[int, int, int], yaml.AliasEvent]:
+    """Every alias of `text` by its `_edge` (composed nodes keep no trace of aliases), slots as `_children` gives."""
+    found: dict[tuple[int, int, int], yaml.AliasEvent] = {}
+    open_: list[list] = []  # per open collection: [line, column, slot of its next child]
+    for event in yaml.parse(text, Loader=_Composer):
+        if isinstance(event, yaml.AliasEvent) and open_:
+            found[(open_[-1][0], open_[-1][1], open_[-1][2])] = event
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            open_.append([event.start_mark.line, event.start_mark.column, 0])
+            continue
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            open_.pop()
+        if open_ and isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingEndEvent,
+                                        yaml.SequenceEndEvent)):
+            open_[-1][2] += 1
+    return found
 
 
 def _composer_error(error: yaml.MarkedYAMLError, file: str, text: str) -> ConfigError:
@@ -216,6 +354,8 @@ def _syntax_error(error: yaml.MarkedYAMLError, file: str) -> ConfigError:
     """libyaml's problem text, which is also yaml.v3's (`yaml: did not find expected key`), at the exact place."""
     mark = error.problem_mark or error.context_mark
     problem = error.problem or "invalid YAML"
+    if problem == "exceeded maximum nesting depth":  # libyaml's limit (1000 levels), past ours: one message for both
+        problem = f"exceeded max depth of {MAX_DEPTH}"
     return ConfigError(
         f"yaml: {problem}",
         file=file,
@@ -314,8 +454,9 @@ def _parse_go_int(text: str) -> int | float | None:
 class _Builder:
     """Turns a composed node tree into data, recording a Mark for every key path."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, depth: int = 0) -> None:
         self.file = file
+        self.depth = depth  # how deep the node at path () is nested (a `<<` source is built on its own)
         self.marks: dict[KeyPath, Mark] = {}
 
     def mark(self, node: yaml.Node) -> Mark:
@@ -330,19 +471,26 @@ class _Builder:
         if tag == _PLAIN:  # by far the most common node
             return resolve_plain_scalar(node.value)
         if tag == "!reset":
-            return Reset(self._untagged(node, path))
+            return Reset()
         if tag == "!override":
             return Override(self._untagged(node, path))
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            self.check_depth(node, path)
             return [self.item(child, (*path, index)) for index, child in enumerate(node.value)]
         return self.scalar(node)
+
+    def check_depth(self, node: yaml.Node, path: KeyPath) -> None:
+        """A collection at `path` is nested `len(path) + 1` deep (aliases expanded: the walk made them finite)."""
+        if self.depth + len(path) >= MAX_DEPTH:
+            raise self.error(node, f"yaml: exceeded max depth of {MAX_DEPTH}")
 
     def _untagged(self, node: yaml.Node, path: KeyPath) -> Any:
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            self.check_depth(node, path)
             return [self.item(child, (*path, index)) for index, child in enumerate(node.value)]
         return None if node.value == "" and not node.style else self.scalar(node, tag=_PLAIN if not node.style else _STR)
 
@@ -395,6 +543,7 @@ class _Builder:
         return ConfigError(message, file=self.file, line=mark.line, column=mark.column)
 
     def mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict:
+        self.check_depth(node, path)
         result: dict = {}
         defined_at: dict[str, int] = {}
         merged: list[tuple[dict, dict[Any, Mark]]] = []
@@ -439,7 +588,7 @@ class _Builder:
         for source_node in nodes:
             if not isinstance(source_node, yaml.MappingNode):
                 raise self.error(source_node, "yaml: map merge requires map or sequence of maps as the value")
-            sub = _Builder(self.file)
+            sub = _Builder(self.file, self.depth + len(path))
             data = sub.mapping(source_node, ())
             key_marks = {key[0]: mark for key, mark in sub.marks.items() if len(key) == 1}
             for sub_path, mark in sub.marks.items():

@@ -9,7 +9,8 @@ changed" is all that can be said. Pure: values in, phrases out (`environment.DEB
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from pycompose import labels
 from pycompose.model import Project, Service
@@ -112,8 +113,7 @@ def _ports_changed(ports: Iterable[Mapping[str, Any]], container: ObservedContai
     if container.config is not None:
         observed = set(container.config.port_bindings)
     elif container.running:
-        observed = {(f"{p['PrivatePort']}/{p.get('Type') or 'tcp'}", str(p["PublicPort"]))
-                    for p in container.ports if p.get("PublicPort")}
+        observed = {(f"{p.private_port}/{p.protocol}", str(p.public_port)) for p in container.ports if p.published}
     else:
         return False  # a stopped container's summary shows no bindings
     # an unspecified host port is any free one: compare the container port only
@@ -139,7 +139,8 @@ def _mounts_changed(project: Project, volumes: Iterable[Mapping[str, Any]], cont
     observed = {
         mount.destination: (mount.type, mount.name)
         for mount in container.mounts
-        if mount.type in ("bind", "volume") and not (mount.destination in anonymous and mount.destination not in desired)
+        if mount.type in ("bind", "volume")
+        and not (mount.destination in anonymous and mount.destination not in desired)
     }
     for target, (kind, source) in desired.items():
         if kind == "volume" and not source and target in observed:

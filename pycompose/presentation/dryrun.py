@@ -1,49 +1,19 @@
-"""A dry run's plan as progress events and lines: each action, in the order it would run, with its reason.
-
-`plan_events` is what `--dry-run` emits instead of executing; every sink prefixes them as v2 does, e.g.
-` DRY-RUN MODE -  Container p-web-1  Recreate: environment.DEBUG changed`.
+"""A dry run's plan as plain progress lines. The events themselves are core (`pycompose.dryrun`), re-exported here.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pycompose.events import Event, EventSink, plain_line, resource_of
-from pycompose.plan import ActionKind
+from pycompose.dryrun import emit_plan, is_planned, plan_events
+from pycompose.events import plain_line
 
 if TYPE_CHECKING:
-    from pycompose.plan import Action, Plan
+    from pycompose.plan import Plan
 
-
-def plan_events(plan: Plan) -> list[Event]:
-    """One event per action in execution order: its resource, the verb as status, the reason as detail."""
-    return [Event(resource_of(action.kind), action.target, _verb(action), action.reason) for action in plan.ordered()]
+__all__ = ["emit_plan", "is_planned", "plan_events", "plan_lines"]
 
 
 def plan_lines(plan: Plan) -> list[str]:
     """The plan as the plain progress of a dry run prints it."""
     return [plain_line(event, dry_run=True) for event in plan_events(plan)]
-
-
-def emit_plan(plan: Plan, sink: EventSink) -> None:
-    """Report `plan` instead of running it: its warnings, then one event per action."""
-    for message in plan.warnings:
-        sink.warn(message)
-    for event in plan_events(plan):
-        sink.emit(event)
-
-
-def is_planned(event: Event) -> bool:
-    """Whether a dry run's event is a planned action (`Recreate`), not a fact (`Running`)."""
-    return event.status.split(" ", 1)[0] in _VERBS
-
-
-_VERBS = frozenset(kind.value.split()[0].capitalize() for kind in ActionKind)
-
-
-def _verb(action: Action) -> str:
-    """`recreate container` → `Recreate`; network (dis)connections name the network."""
-    verb = action.kind.value.split()[0].capitalize()
-    if action.key and verb in ("Connect", "Disconnect"):
-        return f"{verb} {action.key}"
-    return verb

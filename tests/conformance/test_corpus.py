@@ -43,7 +43,7 @@ def _options(case: dict, **overrides):
 
 def _ours(case: dict) -> tuple[str | None, str | None, str | None]:
     """(json, yaml, error) as pycompose renders them."""
-    from pycompose.cli.commands.config import render
+    from pycompose.render.config_output import render_model
     from pycompose.errors import ComposeError
     from pycompose.loader.project import load_project
 
@@ -53,8 +53,8 @@ def _ours(case: dict) -> tuple[str | None, str | None, str | None]:
         return None, None, str(error)
     corpus = CORPUS.resolve()
     return (
-        normalise(render(loaded.config, "json"), corpus),
-        normalise(render(loaded.config, "yaml"), corpus),
+        normalise(render_model(loaded.config, "json"), corpus),
+        normalise(render_model(loaded.config, "yaml"), corpus),
         None,
     )
 
@@ -81,7 +81,7 @@ def test_hashes_match_v2(path):
     is involved that is exactly v2's `--hash` output).
     """
     from pycompose import hashing
-    from pycompose.cli.commands.config import hash_lines
+    from pycompose.render.config_output import hash_lines
     from pycompose.loader.project import load_project
     from generate_expected import CORPUS_PLACEHOLDER
 
@@ -89,7 +89,7 @@ def test_hashes_match_v2(path):
     if case["json"]["exit"] != 0 or case["hash"]["exit"] != 0:
         pytest.skip("v2 rejects this project")
     loaded = load_project(_options(case))
-    ours = "".join(f"{line}\n" for line in hash_lines(loaded.config, "*"))
+    ours = "".join(f"{line}\n" for line in hash_lines(loaded.config, "*", hashing.service_hash))
     v2_config = json.loads(case["json"]["stdout"].replace(CORPUS_PLACEHOLDER, str(CORPUS.resolve())).replace("$$", "$"))
     labels = "".join(f"{name} {hashing.service_hash(service)}\n" for name, service in sorted(v2_config["services"].items()))
     assert ours == labels

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 import docker
 import pytest
 
 from pycompose import api
 from pycompose.events import CollectingSink
+from pycompose.presentation.logview import AttachedOutput, LogFormatter
 
 pytestmark = pytest.mark.docker
 
@@ -22,12 +25,12 @@ def test_attached_up_streams_logs_and_returns_the_exit_code(make_project, projec
         "server": svc(["sleep", "3600"]),
     }})
     api.up(loaded, sink=CollectingSink())
-    lines: list[str] = []
-    code = api.attach(loaded, exit_code_from="job", abort_on_exit=True, timeout=1, output=lines.append,
-                      sink=CollectingSink())
+    out = io.StringIO()
+    code = api.attach(loaded, exit_code_from="job", abort_on_exit=True, timeout=1,
+                      view=AttachedOutput(LogFormatter(), out, out), sink=CollectingSink())
     assert code == 7
-    assert "job-1     | working\n" in lines
-    assert "job-1 exited with code 7\n" in lines
+    assert "job-1     | working\n" in out.getvalue()
+    assert "job-1 exited with code 7\n" in out.getvalue()
     assert {c.service: c.state for c in api.ps(loaded, all_containers=True)} == {"job": "exited", "server": "exited"}
 
 

@@ -169,17 +169,18 @@ def test_ls_lists_the_project_as_table_json_and_names(stack, tmp_path, project_n
 def test_images_lists_each_container_with_its_image(stack, project_name):
     from pycompose.engine.dockerpy import DockerEngine
 
-    busybox = DockerEngine().image_details("busybox:latest")
+    busybox = DockerEngine().inspect_image("busybox:latest")
+    assert busybox is not None
     rows = json.loads(stack("images", "--format", "json").stdout)
     assert [row["ContainerName"] for row in rows] == [f"{project_name}-idle-1", f"{project_name}-writer-1"]
     for row in rows:
-        assert (row["Repository"], row["Tag"], row["ID"]) == ("busybox", "latest", busybox["Id"])
-        assert row["Size"] == busybox["Size"] and row["Platform"] == "linux/amd64"
-    assert stack("images", "-q").stdout.split() == [busybox["Id"].removeprefix("sha256:")]
+        assert (row["Repository"], row["Tag"], row["ID"]) == ("busybox", "latest", busybox.id)
+        assert row["Size"] == busybox.size and row["Platform"] == "linux/amd64"
+    assert stack("images", "-q").stdout.split() == [busybox.id.removeprefix("sha256:")]
     table = stack("images", "writer").stdout.splitlines()
     assert table[0].split()[:4] == ["CONTAINER", "REPOSITORY", "TAG", "PLATFORM"]
     assert table[1].split()[:5] == [f"{project_name}-writer-1", "busybox", "latest", "linux/amd64",
-                                    busybox["Id"].removeprefix("sha256:")[:12]]
+                                    busybox.id.removeprefix("sha256:")[:12]]
 
 
 def test_logs_ls_and_images_print_what_v2_prints(stack, docker_compose, tmp_path, project_name):

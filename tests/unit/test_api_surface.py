@@ -11,7 +11,7 @@ import pytest
 from pycompose import api
 from pycompose.errors import OperationFailed
 from pycompose.loader.options import LoadedProject
-from pycompose.observed import ObservedContainer, ObservedState
+from pycompose.observed import ObservedContainer, ObservedState, PortBinding
 
 EXPECTED = {
     "BuildOptions", "PullOptions", "PushOptions", "build", "pull", "push", "images", "list_projects",
@@ -78,9 +78,9 @@ def _container(service: str, number: int = 1, *, state: str = "running", health:
                              health=health, exit_code=exit_code, ports=tuple(ports))
 
 
-PORTS = ({"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": 32768, "Type": "tcp"},
-         {"IP": "::", "PrivatePort": 80, "PublicPort": 32768, "Type": "tcp"},
-         {"PrivatePort": 9000, "Type": "tcp"})
+PORTS = (PortBinding(ip="0.0.0.0", private_port=80, public_port=32768),
+         PortBinding(ip="::", private_port=80, public_port=32768),
+         PortBinding(private_port=9000))
 
 
 def test_port_answers_the_first_binding_like_v2():
@@ -133,11 +133,12 @@ def test_the_context_manager_takes_the_stack_down_even_when_up_is_interrupted(mo
     assert calls == ["up", "down volumes=True"]
 
 
-def test_the_endpoint_host_follows_a_tcp_docker_host(monkeypatch):
-    monkeypatch.setenv("DOCKER_HOST", "tcp://10.1.2.3:2375")
-    assert api._engine_host() == "10.1.2.3"
-    monkeypatch.setenv("DOCKER_HOST", "unix:///var/run/docker.sock")
-    assert api._engine_host() == "127.0.0.1"
+def test_the_endpoint_host_follows_a_tcp_engine_address():
+    from pycompose.api.project import endpoint_host
+
+    assert endpoint_host("tcp://10.1.2.3:2375") == "10.1.2.3"
+    assert endpoint_host("ssh://me@box") == "box"
+    assert endpoint_host("unix:///var/run/docker.sock") == "127.0.0.1"
 
 
 def test_the_plugin_names_projects_per_worker_and_process(monkeypatch):

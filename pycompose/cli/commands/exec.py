@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,25 +22,26 @@ def exec_(
     service: Annotated[str, typer.Argument(metavar="SERVICE")],
     command: Annotated[list[str], typer.Argument(metavar="COMMAND [ARGS...]")],
     detach: Annotated[bool, typer.Option("--detach", "-d", help="Detached mode: Run command in the background")] = False,
-    env: Annotated[Optional[list[str]], typer.Option("--env", "-e", metavar="stringArray", help="Set environment variables")] = None,
-    index: Annotated[Optional[int], typer.Option("--index", metavar="int", help="Index of the container if service has multiple replicas")] = None,
+    env: Annotated[list[str] | None, typer.Option("--env", "-e", metavar="stringArray", help="Set environment variables")] = None,
+    index: Annotated[int | None, typer.Option("--index", metavar="int", help="Index of the container if service has multiple replicas")] = None,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", hidden=True, help="Keep STDIN open even if not attached")] = True,
     no_tty: Annotated[bool, typer.Option("--no-TTY", "-T", help="Disable pseudo-TTY allocation. By default `docker compose exec` allocates a TTY.")] = False,
     privileged: Annotated[bool, typer.Option("--privileged", help="Give extended privileges to the process")] = False,
-    user: Annotated[Optional[str], typer.Option("--user", "-u", metavar="string", help="Run the command as this user")] = None,
-    workdir: Annotated[Optional[str], typer.Option("--workdir", "-w", metavar="string", help="Path to workdir directory for this command")] = None,
+    user: Annotated[str | None, typer.Option("--user", "-u", metavar="string", help="Run the command as this user")] = None,
+    workdir: Annotated[str | None, typer.Option("--workdir", "-w", metavar="string", help="Path to workdir directory for this command")] = None,
 ) -> None:
     import sys
 
     from pycompose import api
+    from pycompose.cli.terminal import Terminal
 
     tty = not no_tty and not detach and sys.stdin.isatty()
     options = api.ExecOptions(env=_environment(env or []), workdir=workdir, user=user, privileged=privileged,
                               index=index or None, tty=tty, detach=detach)
+    stdin = sys.stdin.buffer if interactive and not detach else None
     code = api.exec_command(
         global_options(ctx).project_options(services=(service,)), service, command, options,
-        stdin=sys.stdin.buffer if interactive and not detach else None,
-        stdout=sys.stdout.buffer, stderr=sys.stderr.buffer,
+        stdin=stdin, stdout=sys.stdout.buffer, stderr=sys.stderr.buffer, terminal=Terminal(stdin, sys.stdout.buffer),
     )
     raise typer.Exit(code)
 

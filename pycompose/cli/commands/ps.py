@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,14 +23,14 @@ def register(app: typer.Typer) -> None:
 
 def ps(
     ctx: typer.Context,
-    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICE...]")] = None,
+    services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")] = None,
     all_: Annotated[bool, typer.Option("--all", "-a", help="Show all stopped containers (including those created by the run command)")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only display IDs")] = False,
     show_services: Annotated[bool, typer.Option("--services", help="Display services")] = False,
-    status: Annotated[Optional[list[str]], typer.Option("--status", metavar="stringArray", help="Filter services by status. Values: [paused | restarting | removing | running | dead | created | exited]")] = None,
+    status: Annotated[list[str] | None, typer.Option("--status", metavar="stringArray", help="Filter services by status. Values: [paused | restarting | removing | running | dead | created | exited]")] = None,
     format_: Annotated[str, typer.Option("--format", metavar="string", help="Format output: table or json")] = "table",
     no_trunc: Annotated[bool, typer.Option("--no-trunc", help="Don't truncate output")] = False,
-    filter_: Annotated[Optional[str], typer.Option("--filter", metavar="string", help="Filter services by a property (supported filters: status).")] = None,
+    filter_: Annotated[str | None, typer.Option("--filter", metavar="string", help="Filter services by a property (supported filters: status).")] = None,
     orphans: Annotated[bool, typer.Option("--orphans/--no-orphans", help="Include orphaned services (not declared by project)")] = True,
 ) -> None:
     from pycompose import api
@@ -122,12 +122,12 @@ def human_duration(seconds: float) -> str:
 
 def _ports(c: ObservedContainer) -> str:
     shown = []
-    for port in sorted(c.ports, key=lambda p: (p.get("PrivatePort", 0), p.get("IP", ""))):
-        private = f"{port.get('PrivatePort')}/{port.get('Type', 'tcp')}"
-        if port.get("PublicPort"):
-            ip = port.get("IP") or "0.0.0.0"
+    for port in sorted(c.ports, key=lambda p: (p.private_port, p.ip)):
+        private = f"{port.private_port}/{port.protocol}"
+        if port.published:
+            ip = port.ip or "0.0.0.0"
             host = f"[{ip}]" if ":" in ip else ip
-            shown.append(f"{host}:{port['PublicPort']}->{private}")
+            shown.append(f"{host}:{port.public_port}->{private}")
         else:
             shown.append(private)
     return ", ".join(dict.fromkeys(shown))
@@ -140,8 +140,7 @@ def _json_row(c: ObservedContainer, no_trunc: bool) -> dict[str, Any]:
     volumes = [m for m in c.mounts if m.type == "volume"]
     mounts = ",".join(m.name if len(m.name) <= 15 or no_trunc else m.name[:14] + "…" for m in c.mounts)
     publishers = [
-        {"URL": p.get("IP", ""), "TargetPort": p.get("PrivatePort", 0), "PublishedPort": p.get("PublicPort", 0),
-         "Protocol": p.get("Type", "tcp")}
+        {"URL": p.ip, "TargetPort": p.private_port, "PublishedPort": p.public_port, "Protocol": p.protocol}
         for p in c.ports
     ]
     return {

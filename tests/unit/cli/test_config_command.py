@@ -179,6 +179,7 @@ VARIABLES_YAML = 'ALT:\n    name: ALT\n    defaultvalue: ""\n    presencevalue: 
 
 @pytest.mark.parametrize(("fmt", "expected"), [("table", VARIABLES_TABLE), ("json", VARIABLES_JSON), ("yaml", VARIABLES_YAML)])
 def test_variables_output_matches_v2(fmt, expected):
-    from pycompose.cli.commands.config import extract_variables, render_variables
+    from pycompose.loader.variables import extract_variables
+    from pycompose.render.config_output import render_variables
 
     assert render_variables(extract_variables(VARIABLES_MODEL), fmt) == expected

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
+import traceback
+from dataclasses import replace
 
 import pytest
 
@@ -122,3 +124,53 @@ def test_wait_timeout_gives_v2_message():
     with pytest.raises(OperationFailed, match="application not healthy after 0.2s"):
         execute(wait, ExecutionContext(project=proj, observed=engine.observe("p"), engine=engine,
                                        sink=CollectingSink(), wait_timeout=0.2))
+
+
+class BrokenEngine(FakeEngine):
+    """Starting `p-bug-1` hits a bug (not an engine refusal), after `delay` seconds; other containers behave."""
+
+    delay = 0.0
+
+    def start_container(self, container_id):
+        if self._by_id(container_id).name == "p-bug-1":
+            time.sleep(self.delay)
+            raise RuntimeError("a bug in pycompose")
+        return super().start_container(container_id)
+
+
+def test_a_bug_in_an_action_propagates_as_itself_with_its_traceback():
+    proj = project({"bug": {}, "web": {"depends_on": {"bug": {"condition": "service_started", "required": True}}},
+                    "other": {}})
+    engine = BrokenEngine()
+    with pytest.raises(RuntimeError, match="a bug in pycompose") as raised:
+        up(proj, engine)
+    assert type(raised.value) is RuntimeError  # not an EngineError: a bug must look like a bug
+    frames = [frame.name for frame in traceback.extract_tb(raised.value.__traceback__)]
+    assert "start_container" in frames
+    assert "p-web-1" not in [name for op, name in engine.calls if op == "start"]
+
+
+def test_a_bug_in_an_optional_dependency_is_not_turned_into_a_warning():
+    proj = project({"bug": {}, "web": {"depends_on": {"bug": {"condition": "service_started", "required": False}}}})
+    with pytest.raises(RuntimeError):
+        up(proj, BrokenEngine())
+
+
+def test_a_bug_stops_health_waits_instead_of_leaving_them_polling():
+    proj = project({"db": {}, "bug": {}})
+    engine = BrokenEngine()
+    engine.delay = 0.3  # the wait is polling by then
+    engine.health["p-db-1"] = "starting"  # never healthy, and no --wait-timeout
+    observed = engine.observe("p", networks=("p_default",), images=("busybox:latest",))
+    plan = plan_up(proj, observed, build_graph(proj), UpPlanOptions())
+    start_db = next(a for a in plan.actions if a.kind is ActionKind.START_CONTAINER and a.target == "p-db-1")
+    wait = Action(id="w", kind=ActionKind.WAIT_CONTAINER, target="p-db-1", reason="--wait", service="db",
+                  condition=Condition.HEALTHY, after=(start_db.id,))
+    sink = CollectingSink()
+    began = time.monotonic()
+    with pytest.raises(RuntimeError):
+        execute(replace(plan, actions=(*plan.actions, wait)),
+                ExecutionContext(project=proj, observed=observed, engine=engine, sink=sink))
+    assert time.monotonic() - began < 3
+    assert ("p-db-1", "Waiting") in [(e.name, e.status) for e in sink.events]
+    assert ("p-db-1", "Error") not in [(e.name, e.status) for e in sink.events]  # a cancelled wait is no failure

@@ -9,9 +9,9 @@ import tarfile
 
 import pytest
 
+from pycompose.errors import ConfigError
 from pycompose.images.context import generated_dockerfile_name, iter_context, make_context_tar
 from pycompose.images.dockerignore import compile_patterns
-from pycompose.errors import ConfigError
 
 DOCKERFILE = "FROM busybox:latest\n"
 

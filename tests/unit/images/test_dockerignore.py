@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from pycompose.errors import ConfigError
 from pycompose.images.dockerignore import (
     compile_patterns,
     exception_may_match_inside,
@@ -19,7 +20,6 @@ from pycompose.images.dockerignore import (
     read_patterns,
     trim_build_files,
 )
-from pycompose.errors import ConfigError
 
 
 def test_read_patterns_cleans_like_ignorefile_readall():

@@ -46,7 +46,8 @@ def test_buildkit_labels_measured_on_v2():
 
 def test_list_form_labels_and_none_values():
     service = {"build": {"labels": ["a=1", "b=", "c"]}}
-    assert build_labels(service, "2.40.3") == {"a": "1", "b": "", "c": "", "com.docker.compose.image.builder": "classic"}
+    assert build_labels(service, "2.40.3") == {"a": "1", "b": "", "c": "",
+                                               "com.docker.compose.image.builder": "classic"}
     assert build_labels({"build": {"labels": {"x": None}}}, "v")["x"] == ""
 
 

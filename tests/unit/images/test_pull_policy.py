@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from pycompose.errors import ConfigError
 from pycompose.images.pull import (
     LocalImage,
     PullPolicy,
@@ -16,10 +17,9 @@ from pycompose.images.pull import (
     plan_builds,
     plan_pulls,
 )
-from pycompose.errors import ConfigError
 from pycompose.model import Service
 
-NOW = datetime(2025, 6, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
 
 
 def _service(name: str, **config) -> Service:
@@ -84,6 +84,6 @@ def test_up_build_rebuilds_present_images_and_skips_their_pull():
 
 def test_local_image_reads_the_last_tag_time():
     image = local_image({"Id": "sha256:1", "Metadata": {"LastTagTime": "2025-06-01T10:00:00.123456789Z"}})
-    assert image == LocalImage("sha256:1", datetime(2025, 6, 1, 10, tzinfo=timezone.utc))
+    assert image == LocalImage("sha256:1", datetime(2025, 6, 1, 10, tzinfo=UTC))
     assert local_image({"Id": "i", "Metadata": {"LastTagTime": "0001-01-01T00:00:00Z"}}).last_tagged is None
     assert local_image(None) is None

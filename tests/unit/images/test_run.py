@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pycompose.images.run import build_services, from_images, waits_for
 from pycompose.engine.fake import FakeEngine
 from pycompose.errors import ConfigError, EngineError
 from pycompose.events import CollectingSink
+from pycompose.images.run import build_services, from_images, waits_for
 from pycompose.model import Project, Service
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pycompose.images.spec import BuildOverrides, build_spec, parse_build_args, resolve_args
 from pycompose.errors import ConfigError
+from pycompose.images.spec import BuildOverrides, build_spec, parse_build_args, resolve_args
 
 FULL = {
     "image": "x/b:2",

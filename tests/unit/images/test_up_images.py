@@ -53,3 +53,47 @@ def test_no_build_with_a_missing_image_is_one_clear_error(tmp_path):
         api.up(_loaded(tmp_path, {"web": _service(tmp_path)}), api.UpOptions(no_build=True), engine=engine,
                sink=CollectingSink())
     assert engine.calls == []
+
+
+class BuggyEngine(FakeEngine):
+    """Pulling, pushing or building `p-bug…` hits a bug in pycompose, not an engine refusal."""
+
+    def pull_image(self, reference, output=None):
+        if reference.startswith("p-bug"):
+            raise RuntimeError("a bug while pulling")
+        return super().pull_image(reference, output)
+
+    def push_image(self, reference, output=None):
+        if reference.startswith("p-bug"):
+            raise RuntimeError("a bug while pushing")
+        return super().push_image(reference, output)
+
+    def build_image(self, spec, context, output):
+        if spec.tags[0].startswith("p-bug"):
+            raise RuntimeError("a bug while building")
+        return super().build_image(spec, context, output)
+
+
+def test_pull_failures_come_back_in_service_order_and_a_bug_propagates(tmp_path):
+    from pycompose.images.pull import pull_images
+    from pycompose.model import Service
+
+    engine = FakeEngine()
+    engine.pullable = {"ok"}
+    services = tuple(Service(name, {"image": name}, name) for name in ("z", "ok", "a"))
+    failures = pull_images(services, engine, CollectingSink(), parallel=1)
+    assert [(service.name, type(error)) for service, error in failures] == [("z", NotFound), ("a", NotFound)]
+    with pytest.raises(RuntimeError, match="a bug while pulling"):
+        pull_images((Service("b", {"image": "p-bug"}, "p-bug"),), BuggyEngine(), CollectingSink())
+
+
+def test_a_bug_in_a_build_or_a_push_propagates_as_itself(tmp_path):
+    from pycompose.bind import bind_project
+    from pycompose.images import operations
+    from pycompose.images.run import build_services
+
+    loaded = _loaded(tmp_path, {"bug": _service(tmp_path, image="p-bug")})
+    with pytest.raises(RuntimeError, match="a bug while building"):
+        build_services(bind_project(loaded), ("bug",), BuggyEngine(), CollectingSink(), environment={})
+    with pytest.raises(RuntimeError, match="a bug while pushing"):
+        operations.push(loaded, engine=BuggyEngine(), sink=CollectingSink())

@@ -141,6 +141,74 @@ def test_mutated_compose_files_load_or_raise_compose_error(text):
     _load(text)
 
 
+@st.composite
+def _aliased(draw) -> tuple[str, bool]:
+    """Flow-style YAML whose aliases may name any anchor already opened, enclosing ones too, with some deep nesting.
+
+    Returns the text and whether an alias names an anchor it is written in (outside `!reset`): a cycle. Anchors
+    defined inside a `!reset` are not named outside it (through them a cycle can leave the `!reset`).
+    """
+    defined: list[str] = []
+    open_: list[str] = []
+    cyclic = False
+    count = 0
+
+    def node(depth: int, in_reset: bool) -> str:
+        nonlocal cyclic, count
+        choice = draw(st.integers(0, 5 if depth < 4 else 1))
+        if choice == 0:
+            return draw(st.sampled_from(["1", "x", "''", "'${X}'", "null"]))
+        if choice == 1 and (defined or open_):
+            name = draw(st.sampled_from(defined + open_))
+            cyclic = cyclic or (name in open_ and not in_reset)
+            return f"*{name} "
+        tag = draw(st.sampled_from(["", "", "", "!reset ", "!override "]))
+        anchor = f"a{count}"
+        count += 1
+        open_.append(anchor)
+        inner_reset = in_reset or tag == "!reset "
+        known = len(defined)
+        if choice in (2, 3):
+            body = "[" + ", ".join(node(depth + 1, inner_reset) for _ in range(draw(st.integers(0, 3)))) + "]"
+        else:
+            keys = [f"k{index}" for index in range(draw(st.integers(0, 3)))]
+            if draw(st.booleans()):
+                keys.append("<<")
+            body = "{" + ", ".join(f"{key}: {node(depth + 1, inner_reset)}" for key in keys) + "}"
+        open_.remove(anchor)
+        if tag == "!reset ":
+            del defined[known:]
+        defined.append(anchor)
+        levels = draw(st.sampled_from([0, 0, 0, 1, 198, 199, 250, 1500]))
+        return f"&{anchor} {tag}" + "[" * levels + body + "]" * levels
+
+    text = "{x-f: " + node(0, False) + ", services: {s: {image: busybox}}}\n"
+    return text, cyclic
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_aliased())
+def test_recursive_and_deeply_nested_aliases_are_config_errors(case):
+    from pycompose.errors import ConfigError
+    from pycompose.loader.yaml_file import load_documents
+
+    text, cyclic = case
+    try:
+        load_documents(text, "f")
+    except ConfigError as error:
+        message = str(error)
+        assert message.startswith("f:1:"), message  # located
+        if "exceeded max depth of 200" in message:  # nesting libyaml refuses is found before any alias
+            return
+        if cyclic:
+            assert "cycle detected: node at path x-f" in message or "value contains itself" in message, message
+        else:
+            assert "map merge requires map or sequence of maps" in message, message
+    else:
+        assert not cyclic
+    _load(text)
+
+
 @pytest.mark.parametrize("index", range(len(OWN_SEEDS)))
 def test_seeds_are_valid(index):
     with tempfile.TemporaryDirectory() as folder:

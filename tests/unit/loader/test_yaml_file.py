@@ -175,7 +175,13 @@ def test_timestamps_keep_their_text_and_know_go_rendering():
 
 def test_reset_and_override_tags():
     data = load_documents("a: !reset []\nb: !override {c: 1}\nd: !reset\ne: !override 0755\nf: !override '1'\n", "f")[0].data
-    assert data == {"a": Reset([]), "b": Override({"c": 1}), "d": Reset(None), "e": Override(493), "f": Override("1")}
+    assert data == {"a": Reset(), "b": Override({"c": 1}), "d": Reset(None), "e": Override(493), "f": Override("1")}
+
+
+def test_what_reset_holds_is_not_read():
+    # v2 drops `!reset` content before interpolating, and does not look into it for alias cycles
+    data = load_documents("a: !reset ['${X:?boom}']\nb: &b !reset [*b]\n", "f")[0].data
+    assert data == {"a": Reset(), "b": Reset()}
 
 
 # --- documents ---------------------------------------------------------------------------------------------------
@@ -325,6 +331,105 @@ def test_any_text_loads_or_raises_a_config_error(text):
         pass
 
 
-def test_deep_nesting_is_a_config_error():
-    with pytest.raises(ConfigError, match="nesting depth"):
-        load_documents("[" * 5000 + "]" * 5000, "f")
+# --- alias cycles and deep nesting ----------------------------------------------------------------------------------
+# v2.40.3 prints `failed to parse <file>: <message>` for these, exit 1; pycompose names the file, line and column.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "services: {a: &x {image: busybox, labels: *x}}\n",
+            "f:1:43: cycle detected: node at path services.a.labels.labels references node at path services.a.labels",
+        ),
+        (
+            "services:\n  a: &x\n    image: busybox\n    labels: *x\n",
+            "f:4:13: cycle detected: node at path services.a.labels.labels references node at path services.a.labels",
+        ),
+        ("a: &a [*a]\n", "f:1:8: cycle detected: node at path a.0.0 references node at path a.0"),
+        ("x-a: &a {b: {c: *a}}\n", "f:1:17: cycle detected: node at path x-a.b.c.b.c references node at path x-a.b.c"),
+        ("x-l: &l [1, [2, *l]]\n", "f:1:17: cycle detected: node at path x-l.1.1.1.1 references node at path x-l.1.1"),
+        ("x-a: &a [&b [*a]]\n", "f:1:14: cycle detected: node at path x-a.0.0.0.0 references node at path x-a.0.0"),
+        ("x-a: &a [&b [*b]]\n", "f:1:14: cycle detected: node at path x-a.0.0.0 references node at path x-a.0.0"),
+        ("x-a: &a {b: &b {c: *b}}\n", "f:1:20: cycle detected: node at path x-a.b.c.c references node at path x-a.b.c"),
+        # merge keys are left out of v2's paths
+        (
+            "x-a: &a {k: [1, {<<: *a}]}\n",
+            "f:1:22: cycle detected: node at path x-a.k.1.k.1 references node at path x-a.k.1",
+        ),
+        ("x-a: &a {<<: [{z: 1}, *a]}\n", "f:1:23: cycle detected: node at path x-a.1.1 references node at path x-a.1"),
+        # v2 loops on this one, growing without end
+        ("x-a: &a {k: 1, <<: *a}\n", "f:1:20: cycle detected: node at path x-a references node at path x-a"),
+        # in a later document, after valid aliases
+        ("a: 1\n---\nx: &n [1]\ny: [*n, *n]\nz: &z {k: [*z]}\n",
+         "f:5:12: cycle detected: node at path z.k.0.k.0 references node at path z.k.0"),
+        # an alias as a key of its own anchor: v2 (yaml.v3 decoding) names no place
+        ("x-a: &a {*a : 1}\n", "f:1:10: yaml: anchor 'a' value contains itself"),
+        ("x-a: &a {b: {? [1, *a] : 1}}\n", "f:1:20: yaml: anchor 'a' value contains itself"),
+        # nor does v2's first walk look into `!override` values
+        ("x-f: &a0 {k0: &a1 !override [*a0 ]}\n", "f:1:30: yaml: anchor 'a0' value contains itself"),
+    ],
+)
+def test_alias_inside_its_own_anchor_is_refused_in_v2_words(text, expected):
+    with pytest.raises(ConfigError) as error:
+        load_documents(text, "f")
+    assert str(error.value) == expected
+
+
+def test_value_cycles_are_reported_before_key_cycles_as_in_v2():
+    with pytest.raises(ConfigError) as error:
+        load_documents("x-a: &a {*a : 1}\nx-b: &b [*b]\n", "f")
+    assert str(error.value) == "f:2:10: cycle detected: node at path x-b.0.0 references node at path x-b.0"
+
+
+def test_aliases_to_earlier_nodes_are_no_cycle():
+    data = load_documents("x-n: &n {k: 1}\nx-b: {a: *n, ab: *n, c: {d: *n}}\nx-c: &c [*n, [*n]]\nx-d: [*c, *c]\n", "f")
+    assert data[0].data["x-b"] == {"a": {"k": 1}, "ab": {"k": 1}, "c": {"d": {"k": 1}}}
+    assert data[0].data["x-d"] == [[{"k": 1}, [{"k": 1}]]] * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "f:1:1001: yaml: exceeded max depth of 200"),  # libyaml stops at 1000
+        ("{" * 100_000 + "}" * 100_000, "f:1:1001: yaml: exceeded max depth of 200"),
+        ("[" * 100_000, "f:1:1001: yaml: exceeded max depth of 200"),
+        ("x: " + "[" * 300 + "]" * 300, "f:1:203: yaml: exceeded max depth of 200"),
+        ("".join(" " * i + f"k{i}:\n" for i in range(5000)) + " " * 5000 + "v\n", "f:1000:1004: yaml: exceeded max depth of 200"),
+        ("".join(" " * i + f"k{i}:\n" for i in range(300)) + " " * 300 + "v\n", "f:201:201: yaml: exceeded max depth of 200"),
+    ],
+)
+def test_deep_nesting_is_a_config_error(text, expected):
+    # v2 (yaml.v3) allows 10000 levels: `yaml: exceeded max depth of 10000` (`yaml: line 10001: …` in block style)
+    start = time.perf_counter()
+    with pytest.raises(ConfigError) as error:
+        load_documents(text, "f")
+    assert str(error.value) == expected
+    assert time.perf_counter() - start < 2.0
+
+
+def test_nesting_up_to_the_limit_is_read():
+    data = load_documents("x: " + "[" * 199 + "]" * 199, "f")[0].data["x"]
+    depth = 1
+    while data:
+        data, depth = data[0], depth + 1
+    assert depth == 199
+
+
+def test_nesting_through_aliases_is_limited_too():
+    lines = ["x0: &a0 [1]"] + [f"x{index}: &a{index} [*a{index - 1}]" for index in range(1, 400)]
+    with pytest.raises(ConfigError) as error:
+        load_documents("\n".join(lines) + "\n", "f")
+    assert str(error.value).endswith("yaml: exceeded max depth of 200")
+    lines = ["x0: &m0 {k: 1}"] + [f"x{index}: &m{index} {{k{index}: {{<<: *m{index - 1}}}}}" for index in range(1, 300)]
+    with pytest.raises(ConfigError) as error:
+        load_documents("\n".join(lines) + "\n", "f")
+    assert str(error.value).endswith("yaml: exceeded max depth of 200")
+
+
+def test_a_cycle_through_an_anchor_defined_in_a_reset_is_located():
+    # `*a3` outside the `!reset` brings in `&a3 [*a0]`, inside x-f (&a0) itself
+    text = "{x-f: &a0 [&a1 !reset {k0: [], <<: &a3 [*a0 ]}, *a3 ]}\n"
+    with pytest.raises(ConfigError) as error:
+        load_documents(text, "f")
+    assert str(error.value) == "f:1:49: cycle detected: node at path x-f.1.0.1 references node at path x-f.1"  # as v2

@@ -63,7 +63,7 @@ def test_merge_keys_and_marks():
 
 def test_reset_and_override_tags():
     assert data("a: !reset []\nb: !override {c: 1}\nd: !reset\n") == {
-        "a": Reset([]), "b": Override({"c": 1}), "d": Reset(None),
+        "a": Reset(), "b": Override({"c": 1}), "d": Reset(None),
     }
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from conftest import container, project, service
+
 from pycompose.graph import build_graph
-from pycompose.observed import ObservedConfig, ObservedImage, ObservedMount, ObservedNetwork, ObservedState
+from pycompose.observed import ObservedConfig, ObservedImage, ObservedMount, ObservedNetwork, ObservedState, PortBinding
 from pycompose.planner.options import UpPlanOptions
 from pycompose.planner.up import plan_up
-
-from conftest import container, project, service
 
 IMAGE = ObservedImage(id="sha256:busybox", env=("PATH=/bin",), labels={})
 NETWORK = {"p_default": ObservedNetwork(id="n1", name="p_default", labels={"com.docker.compose.project": "p"})}
@@ -67,17 +67,17 @@ def test_published_ports_of_a_running_container():
     proj = project({"web": service("httpd", ports=[{"mode": "ingress", "target": 80, "published": "8081",
                                                     "protocol": "tcp"}])})
     observed = replace(container(proj, "web", config_hash="old"), ports=(
-        {"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": 8080, "Type": "tcp"},
-        {"IP": "::", "PrivatePort": 80, "PublicPort": 8080, "Type": "tcp"}))
+        PortBinding(ip="0.0.0.0", private_port=80, public_port=8080),
+        PortBinding(ip="::", private_port=80, public_port=8080)))
     assert reason(proj, observed) == "ports changed"
-    same = replace(observed, ports=({"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": 8081, "Type": "tcp"},))
+    same = replace(observed, ports=(PortBinding(ip="0.0.0.0", private_port=80, public_port=8081),))
     assert reason(proj, same) == "config hash changed"
 
 
 def test_any_free_host_port_compares_the_container_port_only():
     proj = project({"web": service("httpd", ports=[{"mode": "ingress", "target": 80, "protocol": "tcp"}])})
     observed = replace(container(proj, "web", config_hash="old"),
-                       ports=({"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": 32768, "Type": "tcp"},))
+                       ports=(PortBinding(ip="0.0.0.0", private_port=80, public_port=32768),))
     assert reason(proj, observed) == "config hash changed"
 
 

@@ -1,0 +1,251 @@
+"""`Project`: a compose project driven from Python, what test fixtures use; each method calls one operation."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Literal, overload
+
+from pycompose.api.containers import exec_command, logs, port, ps, wait, wait_healthy
+from pycompose.api.lifecycle import down, kill, restart, rm, start, stop, up
+from pycompose.api.options import DownOptions, ExecOptions, UpOptions
+from pycompose.api.records import ContainerRecord
+from pycompose.events import EventSink, PlainSink
+from pycompose.loader.options import LoadedProject, ProjectOptions
+from pycompose.session import engine_of
+
+if TYPE_CHECKING:
+    from pycompose.engine.base import Engine
+
+
+class Project:
+    """A compose project driven from Python (what test fixtures use).
+
+    Load once, then call the operations; as a context manager it brings the stack up (waiting for health) and
+    always takes it down again, also when the body raises or on Ctrl-C::
+
+        with Project.load("samples/lamp/compose.yaml", project_name="lamptest") as stack:
+            host, port = stack.endpoint("web", 80)
+            code, output = stack.exec("db", ["mariadb", "--version"])
+
+    Every error is a `pycompose.errors.ComposeError`.
+    """
+
+    def __init__(self, loaded: LoadedProject, *, engine: Engine | None = None, sink: EventSink | None = None,
+                 down_volumes: bool = True, wait_timeout: float | None = 120.0) -> None:
+        self.loaded = loaded
+        self._engine = engine
+        self.sink: EventSink = sink or PlainSink()
+        self.down_volumes = down_volumes
+        """What leaving the `with` block passes to `down(volumes=…)`."""
+        self.wait_timeout = wait_timeout
+        """Seconds `up(wait=True)` waits for the services to be running/healthy; None: no limit."""
+
+    @classmethod
+    def load(
+        cls,
+        path_or_files: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+        *,
+        profiles: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+        project_name: str | None = None,
+        env_files: Sequence[str] = (),
+        inherit_env: bool = True,
+        engine: Engine | None = None,
+        sink: EventSink | None = None,
+        down_volumes: bool = True,
+        wait_timeout: float | None = 120.0,
+    ) -> Project:
+        """Load a compose project.
+
+        Args:
+            path_or_files: a compose file, several (merged in order), or a directory to look for the default
+                names in (None: the current directory, then COMPOSE_FILE as the CLI does).
+            profiles: profiles to enable (`--profile`).
+            env: variables for interpolation and COMPOSE_*, over the process environment (only these when
+                `inherit_env` is False).
+            project_name: `-p`; default: `name:` in the file, COMPOSE_PROJECT_NAME, the directory's name.
+            env_files: `--env-file` paths.
+
+        Raises:
+            ConfigError: the files are missing or invalid.
+        """
+        from pycompose.loader.project import load_project
+
+        environ = {**(os.environ if inherit_env else {}), **(env or {})}
+        files: tuple[str, ...] = ()
+        directory: str | None = None
+        if path_or_files is not None:
+            items = [path_or_files] if isinstance(path_or_files, (str, os.PathLike)) else list(path_or_files)
+            paths = [os.fspath(item) for item in items]
+            if len(paths) == 1 and os.path.isdir(paths[0]):
+                directory = os.path.abspath(paths[0])
+            else:
+                files = tuple(os.path.abspath(p) for p in paths)
+        options = ProjectOptions(files=files, project_name=project_name, profiles=tuple(profiles),
+                                 env_files=tuple(os.path.abspath(f) for f in env_files), environ=environ,
+                                 working_directory=directory or os.getcwd())
+        return cls(load_project(options), engine=engine, sink=sink, down_volumes=down_volumes,
+                   wait_timeout=wait_timeout)
+
+    @property
+    def name(self) -> str:
+        return self.loaded.name
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The enabled services, in the order the model lists them."""
+        return tuple(self.loaded.config.get("services") or {})
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = engine_of(None)
+        return self._engine
+
+    # lifecycle
+
+    def up(self, wait: bool = True, services: Sequence[str] = (), *, force_recreate: bool = False,
+           no_deps: bool = False, remove_orphans: bool = False, timeout: int | None = None,
+           wait_timeout: float | None = None, pull: str = "policy", build: bool = False) -> None:
+        """Create and start the containers (`up -d`; with `wait`, `up --wait`: running and healthy).
+
+        Missing images are pulled or built first (`build=True`: `up --build`, rebuild every buildable service).
+        """
+        up(self.loaded, UpOptions(services=tuple(services), force_recreate=force_recreate, no_deps=no_deps,
+                                  remove_orphans=remove_orphans, timeout=timeout, wait=wait,
+                                  wait_timeout=wait_timeout if wait_timeout is not None else self.wait_timeout,
+                                  pull=pull, build=build),
+           engine=self.engine, sink=self.sink)
+
+    def down(self, volumes: bool = False, *, remove_orphans: bool = False, timeout: int | None = None) -> None:
+        """Remove the containers and networks (and named/anonymous volumes with `volumes`)."""
+        down(self.loaded, DownOptions(volumes=volumes, remove_orphans=remove_orphans, timeout=timeout),
+             engine=self.engine, sink=self.sink)
+
+    def stop(self, services: Sequence[str] = (), timeout: int | None = None) -> None:
+        stop(self.loaded, tuple(services), timeout, engine=self.engine, sink=self.sink)
+
+    def start(self, services: Sequence[str] = ()) -> None:
+        start(self.loaded, tuple(services), wait_timeout=self.wait_timeout, engine=self.engine, sink=self.sink)
+
+    def restart(self, services: Sequence[str] = (), timeout: int | None = None) -> None:
+        restart(self.loaded, tuple(services), timeout, engine=self.engine, sink=self.sink)
+
+    def kill(self, services: Sequence[str] = (), signal: str = "SIGKILL") -> None:
+        kill(self.loaded, tuple(services), signal, engine=self.engine, sink=self.sink)
+
+    def rm(self, services: Sequence[str] = (), *, stop: bool = False, volumes: bool = False) -> list[str]:
+        """Remove stopped containers (running ones too with `stop`); the names removed."""
+        return rm(self.loaded, tuple(services), stop_first=stop, volumes=volumes, engine=self.engine, sink=self.sink)
+
+    # inspection
+
+    def ps(self, services: Sequence[str] = (), *, all: bool = False) -> list[ContainerRecord]:
+        """The service containers (running only unless `all`), sorted by name."""
+        return [ContainerRecord.from_observed(c)
+                for c in ps(self.loaded, tuple(services), all_containers=all, engine=self.engine)]
+
+    @overload
+    def logs(self, service: str | None = None, *, tail: int | None = None, prefix: bool | None = None,
+             follow: Literal[False] = False) -> str: ...
+
+    @overload
+    def logs(self, service: str | None = None, *, tail: int | None = None, prefix: bool | None = None,
+             follow: Literal[True]) -> Iterator[str]: ...
+
+    def logs(self, service: str | None = None, *, tail: int | None = None, prefix: bool | None = None,
+             follow: bool = False) -> str | Iterator[str]:
+        """What the service's containers (None: all services') logged so far; prefixed `web-1  | ` by default
+        only for all services.
+
+        With `follow=True` (`logs -f`): an iterator of lines (no newline) as they are written, all containers'
+        interleaved, also of containers recreated meanwhile; it ends when the project stops, or when closed::
+
+            for line in stack.logs("web", follow=True):
+                if "ready to accept connections" in line:
+                    break
+        """
+        services = (service,) if service else ()
+        prefixed = service is None if prefix is None else prefix
+        if follow:
+            from pycompose.logs import LogOptions, follow_lines
+
+            options = LogOptions(follow=True, tail="all" if tail is None else str(tail))
+            return follow_lines(self.loaded, services, options, prefix=prefixed, engine=self.engine)
+        return logs(self.loaded, services, tail=tail, prefix=prefixed, engine=self.engine)
+
+    def exec(self, service: str, cmd: str | Sequence[str], *, env: Mapping[str, str] | None = None,
+             workdir: str | None = None, user: str | None = None, index: int | None = None,
+             input: bytes | None = None,
+             ) -> tuple[int, str]:
+        """Run a command in a running service container (no TTY): `(exit_code, stdout and stderr as text)`.
+
+        A string command is split like a shell would (no shell runs it: use `["sh", "-c", "…"]` for that).
+        """
+        import io
+        import shlex
+
+        command = shlex.split(cmd) if isinstance(cmd, str) else list(cmd)
+        output = io.BytesIO()
+        code = exec_command(self.loaded, service, command,
+                            ExecOptions(env=dict(env or {}), workdir=workdir, user=user, index=index),
+                            stdin=io.BytesIO(input) if input is not None else None, stdout=output, stderr=output,
+                            engine=self.engine)
+        return code, output.getvalue().decode("utf-8", "replace")
+
+    def port(self, service: str, private_port: int, *, protocol: str = "tcp",
+             index: int | None = None) -> tuple[str, int]:
+        """Where the engine publishes the port, as v2 `port` prints it: `("0.0.0.0", 32768)`."""
+        return port(self.loaded, service, private_port, protocol=protocol, index=index, engine=self.engine)
+
+    def endpoint(self, service: str, private_port: int, *, protocol: str = "tcp",
+                 index: int | None = None) -> tuple[str, int]:
+        """A host and port a client here can connect to: `port()` with a wildcard address replaced by the
+        engine's host (127.0.0.1 for a local engine)."""
+        host, number = self.port(service, private_port, protocol=protocol, index=index)
+        if host in ("", "0.0.0.0", "::"):
+            host = endpoint_host(self.engine.host)
+        return host, number
+
+    def wait_healthy(self, timeout: float = 60.0, services: Sequence[str] = ()) -> list[ContainerRecord]:
+        """Wait until the containers are running (healthy where they have a healthcheck)."""
+        return wait_healthy(self.loaded, tuple(services), timeout, engine=self.engine)
+
+    def wait(self, services: Sequence[str], *, down_project: bool = False) -> int:
+        """Wait for the services' containers to stop; the exit code of the last one."""
+        return wait(self.loaded, tuple(services), down_project=down_project, engine=self.engine, sink=self.sink)
+
+    # context manager
+
+    def __enter__(self) -> Project:
+        try:
+            self.up(wait=True)
+        except BaseException:
+            self._down_always()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._down_always()
+
+    def _down_always(self) -> None:
+        """`down`, even when Ctrl-C interrupts it: then once more, and the interrupt is raised afterwards."""
+        try:
+            self.down(volumes=self.down_volumes, remove_orphans=True)
+        except KeyboardInterrupt:
+            self.down(volumes=self.down_volumes, remove_orphans=True)
+            raise
+
+    def __repr__(self) -> str:
+        return f"<pycompose.api.Project {self.name!r} services={list(self.services)!r}>"
+
+
+def endpoint_host(engine_host: str) -> str:
+    """Where a client here reaches what the engine publishes on a wildcard address: the host of a tcp:// or
+    ssh:// engine address, else 127.0.0.1 (a local socket)."""
+    from urllib.parse import urlsplit
+
+    if engine_host.startswith(("tcp://", "ssh://", "http://", "https://")):
+        return urlsplit(engine_host).hostname or "127.0.0.1"
+    return "127.0.0.1"
