@@ -2,14 +2,17 @@
 
     ComposeError                 anything pycompose reports to a user (exit 1 unless said otherwise)
     ├── ConfigError              a compose file, .env file or option is wrong; names file, line, column, key path
-    │   └── InterpolationError   a ${VAR} form is malformed or a required variable is missing
+    │   ├── InterpolationError   a ${VAR} form is malformed or a required variable is missing
+    │   └── NoConfigFile         no compose file named, and no default name found upward
     ├── UsageError               flags that do not go together, an unknown service on the command line (exit 1)
     ├── EngineError              the Docker engine refused or failed an operation
     │   ├── EngineUnreachable    no engine answers at DOCKER_HOST / the current context
-    │   └── NotFound             an image, container, network or volume does not exist
+    │   ├── NotFound             an image, container, network or volume does not exist
+    │   └── InUse                a removal refused: something still uses the object
     └── OperationFailed          a container exited or became unhealthy while we waited on it
 
-The CLI prints `str(error)` on one line (no traceback) and exits with `error.exit_code`.
+The CLI prints `str(error)` on one line (no traceback) and exits with `error.exit_code`. Any other exception is a
+bug in pycompose, and `cli/main.py` reports it as one (exit 70, the traceback kept).
 """
 
 from __future__ import annotations

@@ -1,15 +1,15 @@
 """Progress events: the core emits them, presentation renders them (v2 `pkg/api/event.go`).
 
-The plain sink writes v2's plain-progress wording (` Container p-web-1  Started`) to stderr; the other renderings
-(live TTY view, JSON lines, quiet) live in `pycompose.presentation.progress` and implement the same protocol.
+The core and the API never print: their default sink, `LoggingSink`, hands events to the `logging` module. The
+renderings a command chooses (v2's plain lines, the live TTY view, JSON lines, quiet) live in
+`pycompose.presentation.progress` and implement the same protocol.
 """
 
 from __future__ import annotations
 
-import sys
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from pycompose.plan import ActionKind
@@ -52,52 +52,25 @@ class EventSink(Protocol):
     def warn(self, message: str) -> None: ...
 
 
-DRY_RUN_PREFIX = " DRY-RUN MODE - "
-"""v2's `api.DRYRUN_PREFIX`: every progress line of a dry run starts with it."""
+class LoggingSink:
+    """The library's default sink: nothing on the terminal unless the application asks for it.
 
-
-class PlainSink:
-    """v2's plain progress: one line per event on a stream (stderr by default); thread-safe.
-
-    `dry_run` prefixes every line as v2 does (` DRY-RUN MODE -  Container p-web-1  Recreate`)."""
-
-    def __init__(self, stream: TextIO | None = None, *, dry_run: bool = False) -> None:
-        self._stream = stream
-        self._lock = threading.Lock()
-        self.dry_run = dry_run
+    Events go to the `pycompose.events` logger at DEBUG (`Container p-web-1 Started`), warnings to the `pycompose`
+    logger at WARNING, which Python prints to stderr when the application has configured no logging at all. The
+    CLI and the pytest plugin choose their own sinks (`pycompose.presentation.progress`)."""
 
     def emit(self, event: Event) -> None:
-        self._write(plain_line(event, dry_run=self.dry_run) + "\n")
+        import logging
+
+        logger = logging.getLogger("pycompose.events")
+        if logger.isEnabledFor(logging.DEBUG):
+            detail = f": {event.detail}" if event.detail else ""
+            logger.debug("%s %s%s", event.id, event.status, detail)
 
     def warn(self, message: str) -> None:
-        from pycompose.cli.output import warn
+        import logging
 
-        with self._lock:
-            warn([message], self._stream or sys.stderr)
-
-    def _write(self, text: str) -> None:
-        stream = self._stream or sys.stderr
-        with self._lock:
-            stream.write(text)
-            stream.flush()
-
-
-def plain_line(event: Event, *, dry_run: bool = False) -> str:
-    """One event as v2's plain writer prints it; a detail follows the status after a colon."""
-    if not event.resource:  # a message about the whole command ("Gracefully Stopping...")
-        line = f"{event.name} {event.status}".rstrip()
-    elif event.status == "Building" and event.detail:  # the builder's own output, as it prints it
-        line = event.detail
-    elif event.named_alone:  # v2: `id text statusText`; its status text is a layer's progress bar, or empty
-        if event.detail.startswith("["):
-            line = f" {event.name} {event.status} {event.detail}"
-        else:
-            line = f" {event.name} {event.status}" + (f" {event.detail}" if event.detail else "") + " "
-    else:
-        line = f" {event.resource} {event.name}  {event.status}"
-        if event.detail:
-            line += f": {event.detail}"
-    return f"{DRY_RUN_PREFIX}{line}" if dry_run else line
+        logging.getLogger("pycompose").warning("%s", message)
 
 
 class CollectingSink:

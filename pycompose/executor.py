@@ -19,11 +19,10 @@ from pycompose.engine.base import Engine
 from pycompose.errors import ComposeError, InUse, OperationFailed
 from pycompose.events import Event, EventSink, resource_of
 from pycompose.model import Condition, Project
-from pycompose.observed import ObservedState
+from pycompose.observed import ObservedContainer, ObservedState
+from pycompose.readiness import POLL_SECONDS, Verdict, judge, poll
 from pycompose.plan import Action, ActionKind, Plan
 from pycompose.scheduling import Cancelled, Job, run_jobs
-
-POLL_SECONDS = 0.5
 
 
 @dataclass
@@ -225,36 +224,35 @@ def _remove_image(action: Action, context: ExecutionContext, deadline: float | N
 
 
 def _wait_container(action: Action, context: ExecutionContext, deadline: float | None) -> None:
-    """Poll the container until it meets `action.condition` (v2 `waitDependencies`, 500 ms)."""
+    """Poll the container until it meets `action.condition` (v2 `waitDependencies`, 500 ms), through the one
+    readiness check the API's `wait_healthy` uses too."""
     _emit(context, "Container", action.target, "Waiting")
     container_id = _container_id(action, context)
-    while True:
+
+    def reached() -> ObservedContainer | None:
         state = context.engine.inspect_container(container_id)
-        if action.condition is Condition.COMPLETED_SUCCESSFULLY:
-            if state.state in ("exited", "dead"):
-                if state.exit_code != 0:
-                    raise OperationFailed(
-                        f'service "{action.service}" didn\'t complete successfully: exit {state.exit_code}'
-                    )
-                _emit(context, "Container", action.target, "Exited")
-                return
-        elif state.state in ("exited", "dead"):
+        verdict = judge(state, action.condition)
+        if verdict is Verdict.EXITED and action.condition is Condition.COMPLETED_SUCCESSFULLY:
+            raise OperationFailed(f'service "{action.service}" didn\'t complete successfully: exit {state.exit_code}')
+        if verdict is Verdict.EXITED:
             raise OperationFailed(f"container {action.target} exited ({state.exit_code})")
-        elif action.condition is Condition.HEALTHY:
-            if state.health is None and state.state == "running":
-                raise OperationFailed(f"container {action.target} has no healthcheck configured")
-            if state.health == "healthy":
-                _emit(context, "Container", action.target, "Healthy")
-                return
-            if state.health == "unhealthy":
-                raise OperationFailed(f"dependency failed to start: container {action.target} is unhealthy")
-        elif state.state == "running":
-            _emit(context, "Container", action.target, "Healthy" if state.health == "healthy" else "Running")
-            return
-        if deadline is not None and context.clock() > deadline:
-            raise OperationFailed(f"application not healthy after {context.wait_timeout:g}s")
-        if context.cancelled.wait(POLL_SECONDS):
+        if verdict is Verdict.NO_HEALTHCHECK:
+            raise OperationFailed(f"container {action.target} has no healthcheck configured")
+        if verdict is Verdict.UNHEALTHY:
+            raise OperationFailed(f"dependency failed to start: container {action.target} is unhealthy")
+        return state if verdict is Verdict.READY else None
+
+    def pause(seconds: float) -> None:
+        if context.cancelled.wait(seconds):
             raise Cancelled(action.target)
+
+    state = poll(reached, timeout=context.wait_timeout if deadline is not None else None, deadline=deadline, clock=context.clock,
+                 interval=POLL_SECONDS, sleep=pause)
+    if action.condition is Condition.COMPLETED_SUCCESSFULLY:
+        status = "Exited"
+    else:
+        status = "Healthy" if state.health == "healthy" else "Running"
+    _emit(context, "Container", action.target, status)
 
 
 def _disconnect_network(action: Action, context: ExecutionContext, deadline: float | None) -> None:

@@ -9,7 +9,8 @@ the canonical JSON form (`config --format json`), which already has v2's key ord
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from pycompose.errors import ComposeError
 from pycompose.render import gojson, goyaml

@@ -6,7 +6,7 @@ Interop depends on these being exact: v2 finds a project's containers by `projec
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 PREFIX = "com.docker.compose."
 PROJECT = PREFIX + "project"

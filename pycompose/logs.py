@@ -118,7 +118,8 @@ def multiplex(
                 for raw in splitter.feed(data):
                     lines.put(LogLine(target.name, target.service, stream, raw.decode("utf-8", "replace")))
         except Exception:
-            pass
+            import sys, traceback; traceback.print_exc(file=sys.stderr)
+        import sys; print("DBG read ended", target.name, time.time(), file=sys.stderr)
         for stream, splitter in splitters.items():
             for raw in splitter.flush():
                 lines.put(LogLine(target.name, target.service, stream, raw.decode("utf-8", "replace")))

@@ -7,9 +7,10 @@ hash and the engine create payload. Nothing below `bind.py` mutates these values
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Callable, Mapping
+from typing import Any
 
 
 class Condition(str, Enum):

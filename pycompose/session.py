@@ -67,10 +67,7 @@ def project_or_labels(source: ProjectSource, engine: Engine) -> tuple[ModelProje
 def _no_config_file(error: Exception) -> bool:
     from pycompose.errors import NoConfigFile
 
-    if isinstance(error, NoConfigFile):
-        return True
-    # transitional, until loader/discovery.py raises NoConfigFile: then delete this line and the next
-    return str(error).startswith("no configuration file provided")
+    return isinstance(error, NoConfigFile)
 
 
 def engine_of(engine: Engine | None) -> Engine:

@@ -100,7 +100,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         raise pytest.UsageError("test files that pytest did not collect: " + ", ".join(missing))
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # noqa: ARG001
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     if _runs_whole_suite(config):
         count = len(_collected_files)
         selected = _selected_tests[-1] if _selected_tests else 0

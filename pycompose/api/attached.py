@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from pycompose.api.containers import log_prefix
 from pycompose.api.lifecycle import kill, stop
-from pycompose.events import Event, EventSink, PlainSink
+from pycompose.events import Event, EventSink, LoggingSink
 from pycompose.session import ProjectSource, engine_of
 from pycompose.session import project as bound_project
 
@@ -68,7 +68,7 @@ def attach(
     from pycompose import labels
     from pycompose.logs import LogOptions, engine_timestamp, exit_status, multiplex, targets_of
 
-    sink = sink or PlainSink()
+    sink = sink or LoggingSink()
     project, _ = bound_project(source)
     engine = engine_of(engine)
     declared = set(project.service_names())

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from pycompose.api.options import DownOptions, UpOptions
 from pycompose.api.plans import locked, run_plan, truthy
 from pycompose.errors import UsageError
-from pycompose.events import EventSink, PlainSink
+from pycompose.events import EventSink, LoggingSink
 from pycompose.planner.options import DownPlanOptions, RecreatePolicy, UpPlanOptions
 from pycompose.session import ProjectSource, RunOptions, check_services, engine_of, observe, project_or_labels
 from pycompose.session import project as bound_project
@@ -44,7 +44,7 @@ def up(
 
     if options.no_recreate and (options.force_recreate or options.renew_anon_volumes or options.always_recreate_deps):
         raise UsageError("--no-recreate and --force-recreate are incompatible")
-    sink = sink or PlainSink()
+    sink = sink or LoggingSink()
     project, environment = bound_project(source, options.scale)
     check_services(project, options.services)
     graph = build_graph(project)
@@ -104,7 +104,7 @@ def down(
     from pycompose.graph import build_graph
     from pycompose.planner.down import plan_down
 
-    sink = sink or PlainSink()
+    sink = sink or LoggingSink()
     engine = engine_of(engine)
     project, environment = project_or_labels(source, engine)
     check_services(project, options.services)
@@ -125,11 +125,8 @@ def _images_for_rmi(project: ModelProject, engine: Engine, options: DownOptions)
     from pycompose.images.prune import images_to_remove
 
     labelled = engine.list_images(f"{labels.PROJECT}={project.name}")
-    # transitional: images_to_remove still reads the engine's summary keys; once it takes ObservedImage
-    # (`image.repo_tags`, `image.labels`), pass `labelled` as it is
-    summaries = [{"RepoTags": list(image.repo_tags), "Labels": dict(image.labels or {})} for image in labelled]
     return tuple(images_to_remove(
-        project, options.rmi, labelled=summaries, exists=lambda name: engine.inspect_image(name) is not None,
+        project, options.rmi, labelled=labelled, exists=lambda name: engine.inspect_image(name) is not None,
         remove_orphans=options.remove_orphans))
 
 
@@ -151,7 +148,7 @@ def stop(source: ProjectSource, services: tuple[str, ...] = (), timeout: int | N
 
     project, environment, engine, observed, graph = _lifecycle(source, services, engine)
     plan = plan_stop(project, observed, graph, services, timeout)
-    run_plan(plan, project, observed, engine, sink or PlainSink(), run, environment)
+    run_plan(plan, project, observed, engine, sink or LoggingSink(), run, environment)
 
 
 def start(source: ProjectSource, services: tuple[str, ...] = (), *, wait_timeout: float | None = None,
@@ -161,7 +158,7 @@ def start(source: ProjectSource, services: tuple[str, ...] = (), *, wait_timeout
 
     project, environment, engine, observed, graph = _lifecycle(source, services, engine)
     plan = plan_start(project, observed, graph, services)
-    run_plan(plan, project, observed, engine, sink or PlainSink(), run, environment, wait_timeout)
+    run_plan(plan, project, observed, engine, sink or LoggingSink(), run, environment, wait_timeout)
 
 
 def restart(source: ProjectSource, services: tuple[str, ...] = (), timeout: int | None = None, no_deps: bool = False,
@@ -171,7 +168,7 @@ def restart(source: ProjectSource, services: tuple[str, ...] = (), timeout: int 
 
     project, environment, engine, observed, graph = _lifecycle(source, services, engine)
     plan = plan_restart(project, observed, graph, services, timeout, no_deps)
-    run_plan(plan, project, observed, engine, sink or PlainSink(), run, environment)
+    run_plan(plan, project, observed, engine, sink or LoggingSink(), run, environment)
 
 
 def kill(source: ProjectSource, services: tuple[str, ...] = (), signal: str = "SIGKILL", *,
@@ -187,7 +184,7 @@ def kill(source: ProjectSource, services: tuple[str, ...] = (), signal: str = "S
     if remove_orphans:
         removal = plan_orphan_removal(find_orphans(project, observed), timeout=None)
         plan = Plan(actions=plan.actions + tuple(removal))
-    run_plan(plan, project, observed, engine, sink or PlainSink(), run, environment)
+    run_plan(plan, project, observed, engine, sink or LoggingSink(), run, environment)
 
 
 def rm(source: ProjectSource, services: tuple[str, ...] = (), *, stop_first: bool = False, volumes: bool = False,
@@ -201,7 +198,7 @@ def rm(source: ProjectSource, services: tuple[str, ...] = (), *, stop_first: boo
 
     project, environment, engine, observed, _ = _lifecycle(source, services, engine)
     plan = plan_rm(observed, project, services, stop=stop_first, volumes=volumes)
-    sink = sink or PlainSink()
+    sink = sink or LoggingSink()
     if not plan:
         sink.warn("No stopped containers")
         return []

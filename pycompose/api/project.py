@@ -10,7 +10,7 @@ from pycompose.api.containers import exec_command, logs, port, ps, wait, wait_he
 from pycompose.api.lifecycle import down, kill, restart, rm, start, stop, up
 from pycompose.api.options import DownOptions, ExecOptions, UpOptions
 from pycompose.api.records import ContainerRecord
-from pycompose.events import EventSink, PlainSink
+from pycompose.events import EventSink, LoggingSink
 from pycompose.loader.options import LoadedProject, ProjectOptions
 from pycompose.session import engine_of
 
@@ -28,14 +28,16 @@ class Project:
             host, port = stack.endpoint("web", 80)
             code, output = stack.exec("db", ["mariadb", "--version"])
 
-    Every error is a `pycompose.errors.ComposeError`.
+    Every error is a `pycompose.errors.ComposeError`. A library is quiet: progress goes to `sink`, by default the
+    `logging` module (events at DEBUG on `pycompose.events`, warnings at WARNING on `pycompose`); pass
+    `pycompose.presentation.plain.PlainSink()` to see the lines `pycompose up` prints.
     """
 
     def __init__(self, loaded: LoadedProject, *, engine: Engine | None = None, sink: EventSink | None = None,
                  down_volumes: bool = True, wait_timeout: float | None = 120.0) -> None:
         self.loaded = loaded
         self._engine = engine
-        self.sink: EventSink = sink or PlainSink()
+        self.sink: EventSink = sink or LoggingSink()
         self.down_volumes = down_volumes
         """What leaving the `with` block passes to `down(volumes=…)`."""
         self.wait_timeout = wait_timeout

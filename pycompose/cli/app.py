@@ -23,7 +23,7 @@ import pkgutil
 import re
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 import typer.core
@@ -37,11 +37,11 @@ HELP = "Define and run multi-container applications with Docker."
 def _root(
     ctx: typer.Context,
     file: Annotated[
-        Optional[list[str]], typer.Option("--file", "-f", metavar="stringArray", help="Compose configuration files")
+        list[str] | None, typer.Option("--file", "-f", metavar="stringArray", help="Compose configuration files")
     ] = None,
-    project_name: Annotated[Optional[str], typer.Option("--project-name", "-p", metavar="string", help="Project name")] = None,
+    project_name: Annotated[str | None, typer.Option("--project-name", "-p", metavar="string", help="Project name")] = None,
     project_directory: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--project-directory",
             "--workdir",
@@ -49,19 +49,19 @@ def _root(
             help="Specify an alternate working directory (default: the path of the, first specified, Compose file)",
         ),
     ] = None,
-    profile: Annotated[Optional[list[str]], typer.Option("--profile", metavar="stringArray", help="Specify a profile to enable")] = None,
+    profile: Annotated[list[str] | None, typer.Option("--profile", metavar="stringArray", help="Specify a profile to enable")] = None,
     env_file: Annotated[
-        Optional[list[str]], typer.Option("--env-file", metavar="stringArray", help="Specify an alternate environment file")
+        list[str] | None, typer.Option("--env-file", metavar="stringArray", help="Specify an alternate environment file")
     ] = None,
     progress: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--progress", metavar="string", help='Set type of progress output ("auto", "tty", "plain", "json", "quiet")'),
     ] = None,
     ansi: Annotated[
-        Optional[str], typer.Option("--ansi", metavar="string", help='Control when to print ANSI control characters ("never"|"always"|"auto")')
+        str | None, typer.Option("--ansi", metavar="string", help='Control when to print ANSI control characters ("never"|"always"|"auto")')
     ] = None,
     parallel: Annotated[
-        Optional[int], typer.Option("--parallel", metavar="int", help="Control max parallelism, -1 for unlimited")
+        int | None, typer.Option("--parallel", metavar="int", help="Control max parallelism, -1 for unlimited")
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Execute command in dry run mode")] = False,
     compatibility: Annotated[
@@ -71,7 +71,7 @@ def _root(
         bool, typer.Option("--all-resources", help="Include all resources, even those not used by services")
     ] = False,
     version: Annotated[bool, typer.Option("--version", "-v", hidden=True)] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", hidden=True, help="Show more output")] = False,  # noqa: ARG001 - read by cli.main (a bug's traceback)
+    verbose: Annotated[bool, typer.Option("--verbose", hidden=True, help="Show more output")] = False,
 ) -> None:
     if version:
         from pycompose import __version__

@@ -43,7 +43,7 @@ def run(args: list[str]) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return 130
-    except Exception as bug:  # noqa: BLE001 - the boundary for bugs: reported as one, never silently
+    except Exception as bug:
         return _report_bug(bug, verbose=_verbose(args))
     return 0
 

@@ -9,18 +9,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from pycompose import session
 from pycompose.errors import ComposeError
-from pycompose.events import Event, EventSink, PlainSink
+from pycompose.events import Event, EventSink, LoggingSink
 from pycompose.session import ProjectSource, RunOptions
 
 if TYPE_CHECKING:
-    from pycompose.api import UpOptions
     from pycompose.engine.base import Engine
     from pycompose.model import Project as ModelProject
     from pycompose.observed import ObservedImage
+
+
+class ImageNeeds(Protocol):
+    """What `up` says about images (its `UpOptions` has these fields): which services, and pull/build policy."""
+
+    services: tuple[str, ...]
+    no_deps: bool
+    pull: str
+    build: bool
+    no_build: bool
+    quiet_pull: bool
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,7 @@ class PushOptions:
     quiet: bool = False
 
 
-def ensure_images(project: ModelProject, graph, engine: Engine, options: UpOptions, sink: EventSink,
+def ensure_images(project: ModelProject, graph, engine: Engine, options: ImageNeeds, sink: EventSink,
                    run: RunOptions, environment: Mapping[str, str],
                    observed: Mapping[str, ObservedImage]) -> Mapping[str, ObservedImage]:
     """Pull, then build, what the policies ask for; then every image must exist (else nothing is created).
@@ -140,7 +150,7 @@ def build(source: ProjectSource, options: BuildOptions = BuildOptions(), *, run:
     from pycompose.images.run import build_services
     from pycompose.images.spec import BuildOverrides
 
-    sink = sink or PlainSink()
+    sink = sink or LoggingSink()
     project, environment = session.project(source)
     session.check_services(project, options.services)
     names = tuple(n for n in (options.services or project.service_names()) if "build" in project.service(n).config)
@@ -168,7 +178,7 @@ def pull(source: ProjectSource, options: PullOptions = PullOptions(), *, run: Ru
     """
     from pycompose.images import pull as pulling
 
-    sink = sink or PlainSink()
+    sink = sink or LoggingSink()
     project, environment = session.project(source)
     session.check_services(project, options.services)
     names = _with_deps(project, options.services, options.include_deps)
@@ -236,7 +246,7 @@ def push(source: ProjectSource, options: PushOptions = PushOptions(), *, run: Ru
 
     from pycompose.scheduling import Job, run_jobs
 
-    sink = sink or PlainSink()
+    sink = sink or LoggingSink()
     project, environment = session.project(source)
     session.check_services(project, options.services)
     names = _with_deps(project, options.services, options.include_deps)

@@ -11,17 +11,18 @@ The whole project counts, whichever services `down` was given.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 
 from pycompose import labels
 from pycompose.model import Project
+from pycompose.observed import ObservedImage
 
 _DEFAULT_DOMAIN_PREFIXES = ("docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/")
 
 
-def images_to_remove(project: Project, mode: str, *, labelled: Iterable[Mapping[str, object]],
+def images_to_remove(project: Project, mode: str, *, labelled: Iterable[ObservedImage],
                      exists: Callable[[str], bool], remove_orphans: bool = False) -> list[str]:
-    """`labelled`: the engine's summaries of the images carrying the project label; `exists(name)`: local?"""
+    """`labelled`: the images carrying the project label; `exists(name)`: is that image local?"""
     if mode not in ("local", "all"):
         raise ValueError(f"unsupported image prune mode: {mode}")
     found: list[str] = []
@@ -29,9 +30,8 @@ def images_to_remove(project: Project, mode: str, *, labelled: Iterable[Mapping[
     if mode == "all":
         found += [s.config["image"] for s in project.services if s.config.get("image") and exists(s.config["image"])]
     for image in labelled:
-        tags = list(image.get("RepoTags") or ())  # type: ignore[call-overload]
-        tags = [t for t in tags if t != "<none>:<none>"]
-        service = str((image.get("Labels") or {}).get(labels.SERVICE, ""))  # type: ignore[union-attr]
+        tags = [t for t in image.repo_tags if t != "<none>:<none>"]
+        service = (image.labels or {}).get(labels.SERVICE, "")
         if tags and (remove_orphans or service in services):
             found.append(tags[0])
     found += [s.image for s in project.services if not s.config.get("image") and exists(s.image)]

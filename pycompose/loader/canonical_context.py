@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 from pycompose.errors import ConfigError
 from pycompose.loader.canonical_volumes import home_directory, resolve_host_path
+
 
 def _no_env_file(path: str) -> dict[str, str]:
     raise ConfigError(f"env file {path} not found")

@@ -13,7 +13,8 @@ file and line that wrote it.
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from typing import Any
 
 from pycompose.errors import ConfigError
 

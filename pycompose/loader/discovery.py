@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
-from pycompose.errors import ConfigError
+from pycompose.errors import ConfigError, NoConfigFile
 
 DEFAULT_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 DEFAULT_OVERRIDE_FILE_NAMES = (
@@ -103,7 +103,7 @@ def _search_default_files(start: str, warn: Callable[[str], None]) -> tuple[str,
             return (found[0], *overrides[:1])
         parent = os.path.dirname(directory)
         if parent == directory:
-            raise ConfigError("no configuration file provided: not found")
+            raise NoConfigFile("no configuration file provided: not found")
         directory = parent
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from typing import Callable
+from collections.abc import Callable
 
 from pycompose.errors import ConfigError
 from pycompose.loader.interpolate import RequiredMissing, TemplateInvalid, substitute

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import copy
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from pycompose.errors import ConfigError
 from pycompose.loader.merge import merge_service, split_volume_spec

@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from pycompose.errors import InterpolationError
 from pycompose.loader.tags import Override, Reset

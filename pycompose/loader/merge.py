@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import copy
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from pycompose.errors import ConfigError
 from pycompose.loader.tags import Override, Reset

@@ -18,7 +18,8 @@ config (`docker compose config --format json` form):
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from pycompose.errors import ConfigError, UsageError
 

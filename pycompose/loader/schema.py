@@ -18,8 +18,9 @@ import functools
 import json
 import math
 import re
+from collections.abc import Callable, Iterable
 from importlib import resources
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from pycompose.errors import ConfigError
 
@@ -61,7 +62,7 @@ def is_valid(data: Any) -> bool:
         pass
     try:
         return _jsonschema_validator().is_valid(data)
-    except Exception:  # noqa: BLE001 - e.g. non-string keys, which v2 refuses too
+    except Exception:
         return False
 
 
@@ -86,7 +87,7 @@ def _jsonschema_validator() -> Any:
 def _most_relevant_error(data: dict, locate: Locator | None) -> ConfigError | None:
     try:
         errors = list(_jsonschema_validator().iter_errors(_only_failing_services(data)))
-    except Exception as exc:  # noqa: BLE001 - anything jsonschema trips on must still reach the user as ours
+    except Exception as exc:
         return ConfigError(f"cannot validate the compose file: {exc}")
     if not errors:
         return None

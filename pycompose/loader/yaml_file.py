@@ -30,8 +30,9 @@ import base64
 import binascii
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -160,7 +161,7 @@ def load_documents(text: str, file: str) -> list[YamlDocument]:
     except (ValueError, UnicodeError) as error:  # e.g. control characters libyaml refuses
         raise ConfigError(f"yaml: {error}", file=file) from None
     documents = []
-    for index, node in enumerate(nodes):
+    for node in nodes:
         if node is not None and "*" in text:  # no `*`, no alias
             _check_aliases(node, file, lambda: _written_aliases(text))
         builder = _Builder(file)

@@ -17,8 +17,8 @@ from pycompose.plan import Action, ActionKind, Plan
 from pycompose.planner import ids
 from pycompose.planner.diff import recreate_reason
 from pycompose.planner.options import RecreatePolicy, UpPlanOptions
-from pycompose.planner.resources import plan_networks, plan_volumes
 from pycompose.planner.orphans import find_orphans, orphan_warning, plan_orphan_removal
+from pycompose.planner.resources import plan_networks, plan_volumes
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pycompose.dryrun import emit_plan, is_planned, plan_events
-from pycompose.events import plain_line
+from pycompose.presentation.plain import plain_line
 
 if TYPE_CHECKING:
     from pycompose.plan import Plan

@@ -3,7 +3,8 @@ per service."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence, TextIO
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
 
 from pycompose.presentation.colors import RESET, colour_for
 

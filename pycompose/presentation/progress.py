@@ -11,11 +11,14 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Iterator, Mapping, TextIO
+from typing import TextIO
 
-from pycompose.events import Event, EventSink, PlainSink
+from pycompose.events import Event, EventSink
 from pycompose.presentation.dryrun import is_planned
+from pycompose.presentation.plain import PlainSink
+from pycompose.presentation.warnings import write_warnings
 
 MODES = ("auto", "tty", "plain", "json", "quiet")
 
@@ -98,9 +101,7 @@ class QuietSink:
         pass
 
     def warn(self, message: str) -> None:
-        from pycompose.cli.output import warn
-
-        warn([message], self._stream or sys.stderr)
+        write_warnings([message], self._stream or sys.stderr)
 
 
 class JsonSink:

@@ -9,7 +9,8 @@ they come (v2 prints the `--hash` lines before an unknown service, then fails). 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from pycompose.errors import UsageError
 from pycompose.loader.options import ConfigOutput, LoadedProject

@@ -22,9 +22,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cmp_to_key
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from pycompose.errors import ComposeError
 

@@ -19,9 +19,10 @@ from __future__ import annotations
 import itertools
 import os
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -173,7 +174,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
 def _logs(stack: Project) -> str:
     try:
         return stack.logs() or "(no output)\n"
-    except Exception as error:  # noqa: BLE001 - the logs decorate a failure; never replace it
+    except Exception as error:
         return f"(could not read the logs: {error})\n"
 
 

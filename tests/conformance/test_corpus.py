@@ -43,9 +43,9 @@ def _options(case: dict, **overrides):
 
 def _ours(case: dict) -> tuple[str | None, str | None, str | None]:
     """(json, yaml, error) as pycompose renders them."""
-    from pycompose.render.config_output import render_model
     from pycompose.errors import ComposeError
     from pycompose.loader.project import load_project
+    from pycompose.render.config_output import render_model
 
     try:
         loaded = load_project(_options(case))
@@ -80,10 +80,11 @@ def test_hashes_match_v2(path):
     containers never carry (docker/compose#9211); pycompose prints the one `up` really uses (and where no env_file
     is involved that is exactly v2's `--hash` output).
     """
-    from pycompose import hashing
-    from pycompose.render.config_output import hash_lines
-    from pycompose.loader.project import load_project
     from generate_expected import CORPUS_PLACEHOLDER
+
+    from pycompose import hashing
+    from pycompose.loader.project import load_project
+    from pycompose.render.config_output import hash_lines
 
     case = json.loads(path.read_text())
     if case["json"]["exit"] != 0 or case["hash"]["exit"] != 0:
@@ -109,7 +110,7 @@ def report() -> None:
         case = json.loads(path.read_text())
         try:
             ours_json, ours_yaml, error = _ours(case)
-        except Exception as crash:  # noqa: BLE001 - a report, not a test: show what escaped
+        except Exception as crash:
             print(f"CRASH {path.stem}: {type(crash).__name__}: {crash}")
             continue
         rejected = case["json"]["exit"] != 0

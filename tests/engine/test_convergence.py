@@ -70,7 +70,7 @@ def test_two_concurrent_ups_do_not_duplicate(make_project, project_name):
     def run() -> None:
         try:
             api.up(loaded, sink=CollectingSink())
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
+        except Exception as error:
             errors.append(error)
 
     threads = [threading.Thread(target=run) for _ in range(2)]

@@ -5,10 +5,15 @@ from __future__ import annotations
 import inspect
 
 import pytest
-
-from test_progress import COMPOSE, pycompose  # noqa: F401 - the shared CLI fixture and stack
+from test_progress import COMPOSE, cli_runner
 
 pytestmark = pytest.mark.docker
+
+
+@pytest.fixture
+def pycompose(loader, tmp_path, project_name):
+    """The CLI on the progress tests' stack, COMPOSE (test_progress.cli_runner)."""
+    return cli_runner(tmp_path, project_name)
 
 
 def engine_state(project_name: str) -> tuple:
@@ -64,7 +69,7 @@ def test_changed_environment_variable_is_named(pycompose, project_name, progress
     if progress == "plain":
         assert f" DRY-RUN MODE -  Container {project_name}-db-1  Recreate: environment.DEBUG changed" in err
     else:
-        assert '"dry-run":true,"id":"Container %s-db-1","text":"environment.DEBUG changed"' % project_name in err
+        assert f'"dry-run":true,"id":"Container {project_name}-db-1","text":"environment.DEBUG changed"' in err
 
 
 @pytest.mark.parametrize("command", [("stop",), ("kill",), ("rm", "-f", "-s"), ("down", "-v"), ("restart",)])

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_up_down import WEB_DB
 
 from pycompose import api
 from pycompose.events import CollectingSink
-from test_up_down import WEB_DB
 
 pytestmark = [pytest.mark.docker, pytest.mark.reference]
 

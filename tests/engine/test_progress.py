@@ -30,8 +30,7 @@ services:
 PLAIN_LINE = re.compile(r"^ (Network|Volume|Container) \S+  (Creating|Created|Starting|Started|Running)$")
 
 
-@pytest.fixture
-def pycompose(loader, tmp_path, project_name):
+def cli_runner(tmp_path, project_name):
     """Runs `pycompose -p NAME …` in a directory holding COMPOSE (or `compose=` text), stderr piped."""
     (tmp_path / "compose.yaml").write_text(COMPOSE)
 
@@ -44,6 +43,12 @@ def pycompose(loader, tmp_path, project_name):
 
     run.directory = tmp_path
     return run
+
+
+@pytest.fixture
+def pycompose(loader, tmp_path, project_name):
+    """The CLI on COMPOSE (`cli_runner`); it shadows the `pycompose` fixture of pycompose's pytest plugin."""
+    return cli_runner(tmp_path, project_name)
 
 
 def test_up_on_a_pipe_prints_v2_plain_lines_without_ansi(pycompose, project_name):

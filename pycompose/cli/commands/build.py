@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,9 +15,20 @@ def register(app: typer.Typer) -> None:
 
 def build(
     ctx: typer.Context,
-    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICE...]")] = None,
-    build_arg: Annotated[Optional[list[str]], typer.Option("--build-arg", metavar="stringArray", help="Set build-time variables for services")] = None,
-    memory: Annotated[Optional[str], typer.Option("--memory", "-m", metavar="bytes", help="Set memory limit for the build container. Not supported by BuildKit.")] = None,
+    services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")] = None,
+    build_arg: Annotated[
+        list[str] | None,
+        typer.Option("--build-arg", metavar="stringArray", help="Set build-time variables for services"),
+    ] = None,
+    memory: Annotated[
+        str | None,
+        typer.Option(
+            "--memory",
+            "-m",
+            metavar="bytes",
+            help="Set memory limit for the build container. Not supported by BuildKit.",
+        ),
+    ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use cache when building the image")] = False,
     pull: Annotated[bool, typer.Option("--pull", help="Always attempt to pull a newer version of the image")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Suppress the build output")] = False,

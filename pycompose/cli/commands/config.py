@@ -6,7 +6,8 @@ the loader reads the project as v2 does for it and the renderer gives the text p
 
 from __future__ import annotations
 
-from typing import Annotated, Iterable, Optional
+from collections.abc import Iterable
+from typing import Annotated
 
 import typer
 
@@ -25,8 +26,8 @@ def _option(*names_and_help: str, text: bool = False) -> typer.models.OptionInfo
 
 def config(
     ctx: typer.Context,
-    services: Annotated[Optional[list[str]], typer.Argument(metavar="SERVICE", show_default=False)] = None,
-    format_: Annotated[Optional[str], _option("--format", "Format the output. Values: [yaml | json]", text=True)] = (
+    services: Annotated[list[str] | None, typer.Argument(metavar="SERVICE", show_default=False)] = None,
+    format_: Annotated[str | None, _option("--format", "Format the output. Values: [yaml | json]", text=True)] = (
         None
     ),
     quiet: Annotated[bool, _option("--quiet", "-q", "Only validate the configuration, don't print anything")] = False,
@@ -42,12 +43,12 @@ def config(
     list_models: Annotated[bool, _option("--models", "Print the model names, one per line.")] = False,
     list_profiles: Annotated[bool, _option("--profiles", "Print the profile names, one per line.")] = False,
     list_images: Annotated[bool, _option("--images", "Print the image names, one per line.")] = False,
-    hash_: Annotated[Optional[str], _option("--hash", "Print the service config hash, one per line.", text=True)] = (
+    hash_: Annotated[str | None, _option("--hash", "Print the service config hash, one per line.", text=True)] = (
         None
     ),
     variables: Annotated[bool, _option("--variables", "Print model variables and default values.")] = False,
     environment: Annotated[bool, _option("--environment", "Print environment used for interpolation.")] = False,
-    output: Annotated[Optional[str], _option("--output", "-o", "Save to file (default to stdout)", text=True)] = None,
+    output: Annotated[str | None, _option("--output", "-o", "Save to file (default to stdout)", text=True)] = None,
 ) -> None:
     from pycompose.cli.options import global_options
     from pycompose.loader.options import ConfigOutput, config_load_options

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,11 +15,35 @@ def register(app: typer.Typer) -> None:
 
 def down(
     ctx: typer.Context,
-    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICES]")] = None,
-    remove_orphans: Annotated[bool, typer.Option("--remove-orphans", help="Remove containers for services not defined in the Compose file")] = False,
-    rmi: Annotated[Optional[str], typer.Option("--rmi", metavar="string", help='Remove images used by services. "local" remove only images that don\'t have a custom tag ("local"|"all")')] = None,
-    timeout: Annotated[Optional[int], typer.Option("--timeout", "-t", metavar="int", help="Specify a shutdown timeout in seconds")] = None,
-    volumes: Annotated[bool, typer.Option("--volumes", "-v", help='Remove named volumes declared in the "volumes" section of the Compose file and anonymous volumes attached to containers')] = False,
+    services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICES]")] = None,
+    remove_orphans: Annotated[
+        bool, typer.Option("--remove-orphans", help="Remove containers for services not defined in the Compose file")
+    ] = False,
+    rmi: Annotated[
+        str | None,
+        typer.Option(
+            "--rmi",
+            metavar="string",
+            help=(
+                'Remove images used by services. '
+                '"local" remove only images that don\'t have a custom tag ("local"|"all")'
+            ),
+        ),
+    ] = None,
+    timeout: Annotated[
+        int | None, typer.Option("--timeout", "-t", metavar="int", help="Specify a shutdown timeout in seconds")
+    ] = None,
+    volumes: Annotated[
+        bool,
+        typer.Option(
+            "--volumes",
+            "-v",
+            help=(
+                'Remove named volumes declared in the "volumes" section of the Compose file '
+                'and anonymous volumes attached to containers'
+            ),
+        ),
+    ] = False,
 ) -> None:
     from pycompose import api
     from pycompose.errors import UsageError

@@ -21,14 +21,32 @@ def exec_(
     ctx: typer.Context,
     service: Annotated[str, typer.Argument(metavar="SERVICE")],
     command: Annotated[list[str], typer.Argument(metavar="COMMAND [ARGS...]")],
-    detach: Annotated[bool, typer.Option("--detach", "-d", help="Detached mode: Run command in the background")] = False,
-    env: Annotated[list[str] | None, typer.Option("--env", "-e", metavar="stringArray", help="Set environment variables")] = None,
-    index: Annotated[int | None, typer.Option("--index", metavar="int", help="Index of the container if service has multiple replicas")] = None,
-    interactive: Annotated[bool, typer.Option("--interactive", "-i", hidden=True, help="Keep STDIN open even if not attached")] = True,
-    no_tty: Annotated[bool, typer.Option("--no-TTY", "-T", help="Disable pseudo-TTY allocation. By default `docker compose exec` allocates a TTY.")] = False,
+    detach: Annotated[
+        bool, typer.Option("--detach", "-d", help="Detached mode: Run command in the background")
+    ] = False,
+    env: Annotated[
+        list[str] | None, typer.Option("--env", "-e", metavar="stringArray", help="Set environment variables")
+    ] = None,
+    index: Annotated[
+        int | None,
+        typer.Option("--index", metavar="int", help="Index of the container if service has multiple replicas"),
+    ] = None,
+    interactive: Annotated[
+        bool, typer.Option("--interactive", "-i", hidden=True, help="Keep STDIN open even if not attached")
+    ] = True,
+    no_tty: Annotated[
+        bool,
+        typer.Option(
+            "--no-TTY", "-T", help="Disable pseudo-TTY allocation. By default `docker compose exec` allocates a TTY."
+        ),
+    ] = False,
     privileged: Annotated[bool, typer.Option("--privileged", help="Give extended privileges to the process")] = False,
-    user: Annotated[str | None, typer.Option("--user", "-u", metavar="string", help="Run the command as this user")] = None,
-    workdir: Annotated[str | None, typer.Option("--workdir", "-w", metavar="string", help="Path to workdir directory for this command")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", "-u", metavar="string", help="Run the command as this user")
+    ] = None,
+    workdir: Annotated[
+        str | None, typer.Option("--workdir", "-w", metavar="string", help="Path to workdir directory for this command")
+    ] = None,
 ) -> None:
     import sys
 

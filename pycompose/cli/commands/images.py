@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -17,8 +17,10 @@ def register(app: typer.Typer) -> None:
 
 def images(
     ctx: typer.Context,
-    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICE...]")] = None,
-    format_: Annotated[str, typer.Option("--format", metavar="string", help="Format the output. Values: [table | json]")] = "table",
+    services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")] = None,
+    format_: Annotated[
+        str, typer.Option("--format", metavar="string", help="Format the output. Values: [table | json]")
+    ] = "table",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only display IDs")] = False,
 ) -> None:
     import sys

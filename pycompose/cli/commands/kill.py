@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,9 +15,13 @@ def register(app: typer.Typer) -> None:
 
 def kill(
     ctx: typer.Context,
-    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICE...]")] = None,
-    signal: Annotated[str, typer.Option("--signal", "-s", metavar="string", help='SIGNAL to send to the container')] = "SIGKILL",
-    remove_orphans: Annotated[bool, typer.Option("--remove-orphans", help="Remove containers for services not defined in the Compose file")] = False,
+    services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")] = None,
+    signal: Annotated[
+        str, typer.Option("--signal", "-s", metavar="string", help='SIGNAL to send to the container')
+    ] = "SIGKILL",
+    remove_orphans: Annotated[
+        bool, typer.Option("--remove-orphans", help="Remove containers for services not defined in the Compose file")
+    ] = False,
 ) -> None:
     from pycompose import api
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,15 +15,15 @@ def register(app: typer.Typer) -> None:
 
 def logs(
     ctx: typer.Context,
-    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICE...]")] = None,
+    services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")] = None,
     follow: Annotated[bool, typer.Option("--follow", "-f", help="Follow log output")] = False,
-    index: Annotated[Optional[int], typer.Option("--index", metavar="int", help="index of the container if service has multiple replicas")] = None,
+    index: Annotated[int | None, typer.Option("--index", metavar="int", help="index of the container if service has multiple replicas")] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="Produce monochrome output")] = False,
     no_log_prefix: Annotated[bool, typer.Option("--no-log-prefix", help="Don't print prefix in logs")] = False,
-    since: Annotated[Optional[str], typer.Option("--since", metavar="string", help="Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)")] = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="string", help="Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)")] = None,
     tail: Annotated[str, typer.Option("--tail", "-n", metavar="string", help='Number of lines to show from the end of the logs for each container (default "all")', show_default=False)] = "all",
     timestamps: Annotated[bool, typer.Option("--timestamps", "-t", help="Show timestamps")] = False,
-    until: Annotated[Optional[str], typer.Option("--until", metavar="string", help="Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)")] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="string", help="Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)")] = None,
 ) -> None:
     import sys
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,8 +13,12 @@ def register(app: typer.Typer) -> None:
 
 def ls(
     all_: Annotated[bool, typer.Option("--all", "-a", help="Show all stopped Compose projects")] = False,
-    filter_: Annotated[Optional[list[str]], typer.Option("--filter", metavar="filter", help="Filter output based on conditions provided")] = None,
-    format_: Annotated[str, typer.Option("--format", metavar="string", help="Format the output. Values: [table | json]")] = "table",
+    filter_: Annotated[
+        list[str] | None, typer.Option("--filter", metavar="filter", help="Filter output based on conditions provided")
+    ] = None,
+    format_: Annotated[
+        str, typer.Option("--format", metavar="string", help="Format the output. Values: [table | json]")
+    ] = "table",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only display project names")] = False,
 ) -> None:
     import sys

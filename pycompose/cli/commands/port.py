@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,7 +18,10 @@ def port(
     service: Annotated[str, typer.Argument(metavar="SERVICE")],
     private_port: Annotated[int, typer.Argument(metavar="PRIVATE_PORT")],
     protocol: Annotated[str, typer.Option("--protocol", metavar="string", help="tcp or udp")] = "tcp",
-    index: Annotated[Optional[int], typer.Option("--index", metavar="int", help="Index of the container if service has multiple replicas")] = None,
+    index: Annotated[
+        int | None,
+        typer.Option("--index", metavar="int", help="Index of the container if service has multiple replicas"),
+    ] = None,
 ) -> None:
     import sys
 

@@ -24,14 +24,32 @@ def register(app: typer.Typer) -> None:
 def ps(
     ctx: typer.Context,
     services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")] = None,
-    all_: Annotated[bool, typer.Option("--all", "-a", help="Show all stopped containers (including those created by the run command)")] = False,
+    all_: Annotated[
+        bool,
+        typer.Option("--all", "-a", help="Show all stopped containers (including those created by the run command)"),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only display IDs")] = False,
     show_services: Annotated[bool, typer.Option("--services", help="Display services")] = False,
-    status: Annotated[list[str] | None, typer.Option("--status", metavar="stringArray", help="Filter services by status. Values: [paused | restarting | removing | running | dead | created | exited]")] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            metavar="stringArray",
+            help=(
+                "Filter services by status. "
+                "Values: [paused | restarting | removing | running | dead | created | exited]"
+            ),
+        ),
+    ] = None,
     format_: Annotated[str, typer.Option("--format", metavar="string", help="Format output: table or json")] = "table",
     no_trunc: Annotated[bool, typer.Option("--no-trunc", help="Don't truncate output")] = False,
-    filter_: Annotated[str | None, typer.Option("--filter", metavar="string", help="Filter services by a property (supported filters: status).")] = None,
-    orphans: Annotated[bool, typer.Option("--orphans/--no-orphans", help="Include orphaned services (not declared by project)")] = True,
+    filter_: Annotated[
+        str | None,
+        typer.Option("--filter", metavar="string", help="Filter services by a property (supported filters: status)."),
+    ] = None,
+    orphans: Annotated[
+        bool, typer.Option("--orphans/--no-orphans", help="Include orphaned services (not declared by project)")
+    ] = True,
 ) -> None:
     from pycompose import api
     from pycompose.errors import UsageError

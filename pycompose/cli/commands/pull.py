@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,11 +15,19 @@ def register(app: typer.Typer) -> None:
 
 def pull(
     ctx: typer.Context,
-    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICE...]")] = None,
-    ignore_buildable: Annotated[bool, typer.Option("--ignore-buildable", help="Ignore images that can be built")] = False,
-    ignore_pull_failures: Annotated[bool, typer.Option("--ignore-pull-failures", help="Pull what it can and ignores images with pull failures")] = False,
-    include_deps: Annotated[bool, typer.Option("--include-deps", help="Also pull services declared as dependencies")] = False,
-    policy: Annotated[Optional[str], typer.Option("--policy", metavar="string", help='Apply pull policy ("missing"|"always")')] = None,
+    services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")] = None,
+    ignore_buildable: Annotated[
+        bool, typer.Option("--ignore-buildable", help="Ignore images that can be built")
+    ] = False,
+    ignore_pull_failures: Annotated[
+        bool, typer.Option("--ignore-pull-failures", help="Pull what it can and ignores images with pull failures")
+    ] = False,
+    include_deps: Annotated[
+        bool, typer.Option("--include-deps", help="Also pull services declared as dependencies")
+    ] = False,
+    policy: Annotated[
+        str | None, typer.Option("--policy", metavar="string", help='Apply pull policy ("missing"|"always")')
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Pull without printing progress information")] = False,
 ) -> None:
     from pycompose import api

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,9 +15,13 @@ def register(app: typer.Typer) -> None:
 
 def push(
     ctx: typer.Context,
-    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICE...]")] = None,
-    ignore_push_failures: Annotated[bool, typer.Option("--ignore-push-failures", help="Push what it can and ignores images with push failures")] = False,
-    include_deps: Annotated[bool, typer.Option("--include-deps", help="Also push images of services declared as dependencies")] = False,
+    services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")] = None,
+    ignore_push_failures: Annotated[
+        bool, typer.Option("--ignore-push-failures", help="Push what it can and ignores images with push failures")
+    ] = False,
+    include_deps: Annotated[
+        bool, typer.Option("--include-deps", help="Also push images of services declared as dependencies")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Push without printing progress information")] = False,
 ) -> None:
     from pycompose import api

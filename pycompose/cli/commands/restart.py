@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,9 +15,11 @@ def register(app: typer.Typer) -> None:
 
 def restart(
     ctx: typer.Context,
-    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICE...]")] = None,
+    services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")] = None,
     no_deps: Annotated[bool, typer.Option("--no-deps", help="Don't restart dependent services")] = False,
-    timeout: Annotated[Optional[int], typer.Option("--timeout", "-t", metavar="int", help="Specify a shutdown timeout in seconds")] = None,
+    timeout: Annotated[
+        int | None, typer.Option("--timeout", "-t", metavar="int", help="Specify a shutdown timeout in seconds")
+    ] = None,
 ) -> None:
     from pycompose import api
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,10 +16,14 @@ def register(app: typer.Typer) -> None:
 
 def rm(
     ctx: typer.Context,
-    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICE...]")] = None,
+    services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")] = None,
     force: Annotated[bool, typer.Option("--force", "-f", help="Don't ask to confirm removal")] = False,
-    stop: Annotated[bool, typer.Option("--stop", "-s", help="Stop the containers, if required, before removing")] = False,
-    volumes: Annotated[bool, typer.Option("--volumes", "-v", help="Remove any anonymous volumes attached to containers")] = False,
+    stop: Annotated[
+        bool, typer.Option("--stop", "-s", help="Stop the containers, if required, before removing")
+    ] = False,
+    volumes: Annotated[
+        bool, typer.Option("--volumes", "-v", help="Remove any anonymous volumes attached to containers")
+    ] = False,
     all_: Annotated[bool, typer.Option("--all", "-a", hidden=True, help="Deprecated - no effect")] = False,
 ) -> None:
     from pycompose import api

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,8 +15,10 @@ def register(app: typer.Typer) -> None:
 
 def stop(
     ctx: typer.Context,
-    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICE...]")] = None,
-    timeout: Annotated[Optional[int], typer.Option("--timeout", "-t", metavar="int", help="Specify a shutdown timeout in seconds")] = None,
+    services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")] = None,
+    timeout: Annotated[
+        int | None, typer.Option("--timeout", "-t", metavar="int", help="Specify a shutdown timeout in seconds")
+    ] = None,
 ) -> None:
     from pycompose import api
 

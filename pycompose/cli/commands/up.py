@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,29 +15,109 @@ def register(app: typer.Typer) -> None:
 
 def up(
     ctx: typer.Context,
-    services: Annotated[Optional[list[str]], typer.Argument(metavar="[SERVICE...]")] = None,
-    detach: Annotated[bool, typer.Option("--detach", "-d", help="Detached mode: Run containers in the background")] = False,
+    services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")] = None,
+    detach: Annotated[
+        bool, typer.Option("--detach", "-d", help="Detached mode: Run containers in the background")
+    ] = False,
     build: Annotated[bool, typer.Option("--build", help="Build images before starting containers")] = False,
     no_build: Annotated[bool, typer.Option("--no-build", help="Don't build an image, even if it's policy")] = False,
-    force_recreate: Annotated[bool, typer.Option("--force-recreate", help="Recreate containers even if their configuration and image haven't changed")] = False,
-    no_recreate: Annotated[bool, typer.Option("--no-recreate", help="If containers already exist, don't recreate them. Incompatible with --force-recreate.")] = False,
-    always_recreate_deps: Annotated[bool, typer.Option("--always-recreate-deps", help="Recreate dependent containers. Incompatible with --no-recreate.")] = False,
+    force_recreate: Annotated[
+        bool,
+        typer.Option(
+            "--force-recreate", help="Recreate containers even if their configuration and image haven't changed"
+        ),
+    ] = False,
+    no_recreate: Annotated[
+        bool,
+        typer.Option(
+            "--no-recreate",
+            help="If containers already exist, don't recreate them. Incompatible with --force-recreate.",
+        ),
+    ] = False,
+    always_recreate_deps: Annotated[
+        bool,
+        typer.Option("--always-recreate-deps", help="Recreate dependent containers. Incompatible with --no-recreate."),
+    ] = False,
     no_deps: Annotated[bool, typer.Option("--no-deps", help="Don't start linked services")] = False,
     no_start: Annotated[bool, typer.Option("--no-start", help="Don't start the services after creating them")] = False,
-    remove_orphans: Annotated[bool, typer.Option("--remove-orphans", help="Remove containers for services not defined in the Compose file")] = False,
-    wait: Annotated[bool, typer.Option("--wait", help="Wait for services to be running|healthy. Implies detached mode.")] = False,
-    wait_timeout: Annotated[Optional[int], typer.Option("--wait-timeout", metavar="int", help="Maximum duration in seconds to wait for the project to be running|healthy")] = None,
-    timeout: Annotated[Optional[int], typer.Option("--timeout", "-t", metavar="int", help="Use this timeout in seconds for container shutdown when attached or when containers are already running")] = None,
-    scale: Annotated[Optional[list[str]], typer.Option("--scale", metavar="scale", help="Scale SERVICE to NUM instances. Overrides the scale setting in the Compose file if present.")] = None,
-    abort_on_container_exit: Annotated[bool, typer.Option("--abort-on-container-exit", help="Stops all containers if any container was stopped. Incompatible with -d")] = False,
-    exit_code_from: Annotated[Optional[str], typer.Option("--exit-code-from", metavar="string", help="Return the exit code of the selected service container. Implies --abort-on-container-exit")] = None,
-    attach: Annotated[Optional[list[str]], typer.Option("--attach", metavar="stringArray", help="Restrict attaching to the specified services. Incompatible with --attach-dependencies.")] = None,
-    no_attach: Annotated[Optional[list[str]], typer.Option("--no-attach", metavar="stringArray", help="Do not attach (stream logs) to the specified services")] = None,
+    remove_orphans: Annotated[
+        bool, typer.Option("--remove-orphans", help="Remove containers for services not defined in the Compose file")
+    ] = False,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="Wait for services to be running|healthy. Implies detached mode.")
+    ] = False,
+    wait_timeout: Annotated[
+        int | None,
+        typer.Option(
+            "--wait-timeout",
+            metavar="int",
+            help="Maximum duration in seconds to wait for the project to be running|healthy",
+        ),
+    ] = None,
+    timeout: Annotated[
+        int | None,
+        typer.Option(
+            "--timeout",
+            "-t",
+            metavar="int",
+            help=(
+                "Use this timeout in seconds for container shutdown "
+                "when attached or when containers are already running"
+            ),
+        ),
+    ] = None,
+    scale: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scale",
+            metavar="scale",
+            help="Scale SERVICE to NUM instances. Overrides the scale setting in the Compose file if present.",
+        ),
+    ] = None,
+    abort_on_container_exit: Annotated[
+        bool,
+        typer.Option(
+            "--abort-on-container-exit", help="Stops all containers if any container was stopped. Incompatible with -d"
+        ),
+    ] = False,
+    exit_code_from: Annotated[
+        str | None,
+        typer.Option(
+            "--exit-code-from",
+            metavar="string",
+            help="Return the exit code of the selected service container. Implies --abort-on-container-exit",
+        ),
+    ] = None,
+    attach: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--attach",
+            metavar="stringArray",
+            help="Restrict attaching to the specified services. Incompatible with --attach-dependencies.",
+        ),
+    ] = None,
+    no_attach: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--no-attach", metavar="stringArray", help="Do not attach (stream logs) to the specified services"
+        ),
+    ] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="Produce monochrome output")] = False,
     no_log_prefix: Annotated[bool, typer.Option("--no-log-prefix", help="Don't print prefix in logs")] = False,
-    pull: Annotated[str, typer.Option("--pull", metavar="string", help='Pull image before running ("always"|"missing"|"never")')] = "policy",
-    quiet_pull: Annotated[bool, typer.Option("--quiet-pull", help="Pull without printing progress information")] = False,
-    renew_anon_volumes: Annotated[bool, typer.Option("--renew-anon-volumes", "-V", help="Recreate anonymous volumes instead of retrieving data from the previous containers")] = False,
+    pull: Annotated[
+        str, typer.Option("--pull", metavar="string", help='Pull image before running ("always"|"missing"|"never")')
+    ] = "policy",
+    quiet_pull: Annotated[
+        bool, typer.Option("--quiet-pull", help="Pull without printing progress information")
+    ] = False,
+    renew_anon_volumes: Annotated[
+        bool,
+        typer.Option(
+            "--renew-anon-volumes",
+            "-V",
+            help="Recreate anonymous volumes instead of retrieving data from the previous containers",
+        ),
+    ] = False,
 ) -> None:
     import time
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,7 +14,7 @@ def register(app: typer.Typer) -> None:
 
 def version(
     format_: Annotated[
-        Optional[str], typer.Option("--format", "-f", help="Format the output. Values: [pretty | json]")
+        str | None, typer.Option("--format", "-f", help="Format the output. Values: [pretty | json]")
     ] = None,
     short: Annotated[bool, typer.Option("--short", help="Shows only pycompose's version number")] = False,
 ) -> None:

@@ -16,7 +16,9 @@ def register(app: typer.Typer) -> None:
 def wait(
     ctx: typer.Context,
     services: Annotated[list[str], typer.Argument(metavar="SERVICE [SERVICE...]")],
-    down_project: Annotated[bool, typer.Option("--down-project", help="Drops project when the first container stops")] = False,
+    down_project: Annotated[
+        bool, typer.Option("--down-project", help="Drops project when the first container stops")
+    ] = False,
 ) -> None:
     import sys
 

@@ -22,14 +22,14 @@ SAMPLES = {
 def _typer(descriptor, value):
     try:
         return ("ok", build_runtime_param(descriptor)._coerce_value(value, param=None, ctx=None))
-    except Exception as error:  # noqa: BLE001 - the comparison is the point
+    except Exception as error:
         return ("error", type(error).__name__, str(error))
 
 
 def _ours(runtime, value):
     try:
         return ("ok", runtime._coerce_value(value, param=None, ctx=None))
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return ("error", type(error).__name__, str(error))
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from pycompose.images.prune import familiar, images_to_remove
 from pycompose.model import Project, Service
+from pycompose.observed import ObservedImage
 
 
 def _project() -> Project:
@@ -17,9 +18,11 @@ def _project() -> Project:
 
 
 LABELLED = [
-    {"RepoTags": ["me/b:1"], "Labels": {"com.docker.compose.project": "p", "com.docker.compose.service": "b"}},
-    {"RepoTags": ["old:1"], "Labels": {"com.docker.compose.project": "p", "com.docker.compose.service": "gone"}},
-    {"RepoTags": [], "Labels": {"com.docker.compose.project": "p", "com.docker.compose.service": "a"}},
+    ObservedImage("sha256:1", repo_tags=("me/b:1",),
+                  labels={"com.docker.compose.project": "p", "com.docker.compose.service": "b"}),
+    ObservedImage("sha256:2", repo_tags=("old:1",),
+                  labels={"com.docker.compose.project": "p", "com.docker.compose.service": "gone"}),
+    ObservedImage("sha256:3", labels={"com.docker.compose.project": "p", "com.docker.compose.service": "a"}),
 ]
 
 

@@ -8,9 +8,8 @@ The verdict table was produced with Docker Compose v2.40.3 (`docker-compose -f x
 from __future__ import annotations
 
 import glob
-import shutil
-import subprocess
 import os
+import subprocess
 import time
 
 import pytest

@@ -213,7 +213,12 @@ def test_documents(text, datas):
 def test_non_string_keys_are_kept_typed_for_the_schema_stage():
     # v2 then says "non-string key in services.s.environment: 1" (schema stage)
     data = load_documents("e:\n  1: x\n  true: y\n  null: z\n  1.5: w\n  0x10: v\n", "f")[0].data
-    assert data == {"e": {1: "x", True: "y", None: "z", 1.5: "w", 16: "v"}}
+    # `1` and `true` are one key in a Python dict (True == 1): the later value under the first key, as dict() builds
+    assert data == {"e": dict([(1, "x"), (True, "y"), (None, "z"), (1.5, "w"), (16, "v")])}
+    assert [type(key) for key in data["e"]] == [int, type(None), float, int]
+    assert [(type(key), value) for key, value in load_documents("e:\n  true: y\n", "f")[0].data["e"].items()] == [
+        (bool, "y")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import container, project, service
 
 from pycompose.errors import UsageError
 from pycompose.graph import build_graph
@@ -10,8 +11,6 @@ from pycompose.observed import ObservedNetwork, ObservedState, ObservedVolume
 from pycompose.planner.down import plan_down
 from pycompose.planner.lifecycle import plan_kill, plan_restart, plan_rm, plan_start, plan_stop
 from pycompose.planner.options import DownPlanOptions
-
-from conftest import container, project, service
 
 OWNED = {"com.docker.compose.project": "p"}
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from conftest import container, project, service
 
 from pycompose.errors import ConfigError
 from pycompose.graph import build_graph
 from pycompose.observed import ObservedImage, ObservedNetwork, ObservedState, ObservedVolume
 from pycompose.planner.options import RecreatePolicy, UpPlanOptions
 from pycompose.planner.up import plan_up
-
-from conftest import container, project, service
 
 IMAGES = {"busybox:latest": ObservedImage(id="sha256:busybox")}
 NETWORK = {"p_default": ObservedNetwork(id="n1", name="p_default", labels={"com.docker.compose.project": "p"})}

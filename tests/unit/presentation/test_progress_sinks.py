@@ -156,7 +156,7 @@ def test_live_session_leaves_the_last_frame_and_the_cursor_on_error():
 
 
 def test_plain_pull_and_build_lines_are_worded_as_v2_prints_them():
-    from pycompose.events import plain_line
+    from pycompose.presentation.plain import plain_line
 
     # measured with Compose v2.40.3 --progress plain: pulls name the service alone, with a trailing space
     assert plain_line(Event("Service", "web", "Pulling", named_alone=True)) == " web Pulling "
