@@ -20,8 +20,8 @@ from pycompose.errors import ComposeError, InUse, OperationFailed
 from pycompose.events import Event, EventSink, resource_of
 from pycompose.model import Condition, Project
 from pycompose.observed import ObservedContainer, ObservedState
-from pycompose.readiness import POLL_SECONDS, Verdict, judge, poll
 from pycompose.plan import Action, ActionKind, Plan
+from pycompose.readiness import POLL_SECONDS, Verdict, judge, poll
 from pycompose.scheduling import Cancelled, Job, run_jobs
 
 
@@ -246,8 +246,8 @@ def _wait_container(action: Action, context: ExecutionContext, deadline: float |
         if context.cancelled.wait(seconds):
             raise Cancelled(action.target)
 
-    state = poll(reached, timeout=context.wait_timeout if deadline is not None else None, deadline=deadline, clock=context.clock,
-                 interval=POLL_SECONDS, sleep=pause)
+    timeout = context.wait_timeout if deadline is not None else None
+    state = poll(reached, timeout=timeout, deadline=deadline, clock=context.clock, interval=POLL_SECONDS, sleep=pause)
     if action.condition is Condition.COMPLETED_SUCCESSFULLY:
         status = "Exited"
     else:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pycompose.errors import ComposeError
-from pycompose.render import gojson, goyaml
+from pycompose.render import go_structs, gojson
 
 _SERVICE_FIELDS_NOT_HASHED = ("build", "pull_policy", "scale", "depends_on", "profiles")
 
@@ -26,7 +26,7 @@ def _without_extensions(obj: Mapping[str, Any], kind: str) -> dict[str, Any]:
     """Drop `x-*` keys: Go structs carry them with `json:"-"`, so they never reach the hash."""
     if not isinstance(obj, Mapping):
         raise ComposeError(f"cannot hash {kind}: expected a mapping, got {type(obj).__name__}")
-    return goyaml.without_extensions(obj, kind)
+    return go_structs.without_extensions(obj, kind)
 
 
 def service_hash(service: Mapping[str, Any]) -> str:

@@ -1,26 +1,40 @@
-"""Log multiplexing: the lines of many containers' logs, interleaved as they arrive, never cut or merged.
+"""Log multiplexing: the lines of many containers' logs, interleaved as they arrive, never lost, cut or merged.
 
 One reader thread per container feeds a queue; the caller's thread takes whole lines from it and hands them to
 `emit`, so output is written from one thread and two lines never mix. A chunk boundary is not a line boundary:
-each (container, stream) keeps its own pending bytes until a newline arrives; what is left when the stream ends is
+each (container, stream) keeps its own pending bytes until a newline arrives; what is left when the log ends is
 emitted as a last line (v2 prints it with a newline). While following, the project is polled for containers that
 appear (or start again) and their logs join in, as v2's `logs -f` does with engine events.
+
+A follow stream's end does not mean its lines are all out: when the container stops, the engine ends the stream
+at once, and an engine whose follower lags behind the log file (Docker 20.10's json-file driver, under a burst)
+drops the lines it had not sent yet. So logs are always read with the engine's timestamps, which say where a read
+stopped (`_ContainerLog`); when a follow stream ends, the rest of the log is read from there without following,
+and a container that starts again is read from there too. The timestamps are taken off the text and kept apart
+(`LogLine.timestamp`); `LineFormat` shows them with `--timestamps`.
 """
 
 from __future__ import annotations
 
+import calendar
+import contextlib
 import queue
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from pycompose.errors import EngineError, NotFound
+
 if TYPE_CHECKING:
     from pycompose.engine.base import Engine
+    from pycompose.model import Project as ModelProject
     from pycompose.observed import ObservedContainer
+    from pycompose.session import ProjectSource
 
 STDOUT, STDERR = 1, 2
 POLL_SECONDS = 1.0
@@ -40,6 +54,7 @@ class LogOptions:
     """Engine timestamp (`seconds.nanos`), see `engine_timestamp`; None: from the start."""
     until: str | None = None
     timestamps: bool = False
+    """Show each line's engine time (`LineFormat`); the multiplexer reads the times whatever this says."""
     index: int | None = None
     """Only the container with this number (`--index`)."""
 
@@ -53,6 +68,8 @@ class LogLine:
     service: str
     stream: int
     text: str
+    timestamp: str = ""
+    """The engine's time of the line (RFC 3339, nanoseconds, as `docker logs -t` shows it); "" when unknown."""
 
 
 @dataclass(frozen=True)
@@ -75,12 +92,131 @@ class LineSplitter:
         *lines, self._pending = self._pending.split(b"\n")
         return lines
 
+    @property
+    def pending(self) -> bytes:
+        """The unfinished line so far."""
+        return self._pending
+
     def flush(self) -> list[bytes]:
         rest, self._pending = self._pending, b""
         return [rest] if rest else []
 
 
-_END = object()
+# where a read stopped: the engine's timestamps --------------------------------------------------------------
+
+_STAMP = re.compile(rb"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d) ")
+"""What the engine writes before each log message with `timestamps` (Go's RFC3339NanoFixed, then a space)."""
+
+
+RESUME_MARGIN_NS = 1_000_000_000
+"""How far before the latest line out a read resumes. The engine stamps a message when it reads it from the
+container and writes it to the log file afterwards, stdout and stderr each on its own: in the file, a line can
+follow one with a later time (and every 16 KiB piece of a long line carries the time of its first piece)."""
+
+
+def _stamp_time(match: re.Match[bytes]) -> int:
+    """Nanoseconds since the epoch of a `_STAMP` match; exact, as the engine's `since` needs it."""
+    year, month, day, hour, minute, second = (int(group) for group in match.groups()[:6])
+    zone = match[8]
+    offset = 0 if zone == b"Z" else (-1 if zone[:1] == b"-" else 1) * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60)
+    seconds = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0)) - offset
+    return seconds * 1_000_000_000 + int((match[7] or b"0").ljust(9, b"0"))
+
+
+def _since(nanoseconds: int) -> str:
+    """The engine's `since` (`seconds.nanoseconds`, inclusive) for a time in nanoseconds."""
+    return f"{nanoseconds // 1_000_000_000}.{nanoseconds % 1_000_000_000:09d}"
+
+
+class _ContainerLog:
+    """One container's log as whole `LogLine`s, read (and read again) from where the last read stopped.
+
+    Every line out is counted by (time, stream); a read that resumes starts a little before the latest line out
+    (`RESUME_MARGIN_NS`, and never after an unfinished line) and skips as many lines of each (time, stream) as
+    are out already, so that no line comes twice, even when times repeat or go back. A line the engine gives
+    without a time is passed on as it is, and then the log cannot be resumed (`resumable`). The engine writes a
+    long line as 16 KiB messages, each with the line's time in front: all of them are taken off.
+    """
+
+    def __init__(self, engine: Engine, target: LogTarget, until: str | None, put: Callable[[LogLine], None]) -> None:
+        self.engine = engine
+        self.target = target
+        self.until = until
+        self.put = put
+        self.resumable = True
+        self._out: Counter[tuple[int, int]] = Counter()
+        self._first: int | None = None
+        self._latest: int | None = None
+        self._skip: Counter[tuple[int, int]] = Counter()
+        self._counted_limit = 4096
+        self._splitters = {STDOUT: LineSplitter(), STDERR: LineSplitter()}
+
+    def resume_since(self) -> str | None:
+        """Where a read that goes on from here starts (`since`); None when no line with a time is out."""
+        if self._first is None or self._latest is None:
+            return None
+        start = min([self._latest - RESUME_MARGIN_NS, *self._unfinished_times()])
+        return _since(max(start, self._first))  # not before the first line out: --tail left out what came before
+
+    def read(self, *, follow: bool, since: str | None, tail: str) -> list[tuple[int, bytes]] | None:
+        """Put the lines of one engine read, minus those out already; returns each stream's unfinished last line,
+        or None when the engine refused or ended the read with an error (the container is gone, its log driver
+        cannot be read)."""
+        self._skip = Counter(self._out)
+        self._splitters = {STDOUT: LineSplitter(), STDERR: LineSplitter()}
+        try:
+            for stream, data in self.engine.stream_logs(self.target.container_id, follow=follow, tail=tail,
+                                                        since=since, until=self.until, timestamps=True):
+                kind = stream if stream in self._splitters else STDOUT
+                for raw in self._splitters[kind].feed(data):
+                    self.line(stream, raw)
+        except EngineError:
+            return None
+        return [(stream, splitter.pending) for stream, splitter in self._splitters.items() if splitter.pending]
+
+    def finish(self, unfinished: list[tuple[int, bytes]]) -> None:
+        """The log has ended: its unfinished lines go out as last lines."""
+        for stream, raw in unfinished:
+            self.line(stream, raw)
+
+    def line(self, stream: int, raw: bytes) -> None:
+        match = _STAMP.match(raw)
+        if match is None:
+            self.resumable = False
+            self.put(LogLine(self.target.name, self.target.service, stream, raw.decode("utf-8", "replace")))
+            return
+        when = _stamp_time(match)
+        key = (when, stream)
+        if self._skip[key] > 0:  # out already
+            self._skip[key] -= 1
+            return
+        stamp = match[0]
+        text = raw[match.end():].replace(stamp, b"")
+        self.put(LogLine(self.target.name, self.target.service, stream, text.decode("utf-8", "replace"),
+                         stamp[:-1].decode()))
+        self._out[key] += 1
+        self._first = when if self._first is None else self._first
+        self._latest = when if self._latest is None else max(self._latest, when)
+        if len(self._out) > self._counted_limit:
+            self._forget()
+
+    def _unfinished_times(self) -> list[int]:
+        starts = [_STAMP.match(splitter.pending) for splitter in self._splitters.values()]
+        return [_stamp_time(match) for match in starts if match is not None]
+
+    def _forget(self) -> None:
+        """Stop counting the lines no resumed read will see again."""
+        assert self._latest is not None
+        oldest = min([self._latest - RESUME_MARGIN_NS, *self._unfinished_times()])
+        self._out = Counter({key: count for key, count in self._out.items() if key[0] >= oldest})
+        self._counted_limit = max(4096, 2 * len(self._out))  # a burst within the margin: not once a line
+
+
+_END, _FAILED = object(), object()
+
+
+class _Abandoned(Exception):
+    """The caller stopped listening (`multiplex(stop=…)`): a reader thread ends, closing its stream."""
 
 
 def multiplex(
@@ -96,41 +232,60 @@ def multiplex(
 
     `discover` returns (target, running) for the project's current containers; it is polled while following.
     `on_new` is told about a target before its first line (to widen prefixes); `on_end` after the last line of a
-    target's stream (each time it ends: a restarted container is read again). Both run in the caller's thread,
-    like `emit`. Ctrl-C raises KeyboardInterrupt to the caller, unless `on_interrupt` is given: it is called
-    instead (it may raise) and reading goes on. Returns within 0.2 s of `stop` being set, without waiting for the
-    reader threads, which are daemons; once `finish` is set, no new container joins and it returns as soon as the
-    open streams have ended and their lines are out (what attached `up` does once it has stopped the project).
+    target's log (each time it ends: a restarted container is read again, from the line after its last one). All
+    three run in the caller's thread, like `emit`. Ctrl-C raises KeyboardInterrupt to the caller, unless
+    `on_interrupt` is given: it is called instead (it may raise) and reading goes on. Returns within 0.2 s of
+    `stop` being set, without waiting for the reader threads, which are daemons; once `finish` is set, no new
+    container joins and it returns as soon as the open logs have ended and their lines are out (what attached `up`
+    does once it has stopped the project). An error in a reader that is not the engine's (a bug) is raised here.
     """
-    lines: queue.Queue = queue.Queue(maxsize=10_000)
-    active: dict[str, float] = {}
-    ended: dict[str, float] = {}
+    items: queue.Queue = queue.Queue(maxsize=10_000)
+    active: set[str] = set()
+    ended: dict[str, tuple[float, _ContainerLog]] = {}
     known: dict[str, LogTarget] = {}
 
-    def read(target: LogTarget, since: str | None, whole: bool) -> None:
-        splitters = {STDOUT: LineSplitter(), STDERR: LineSplitter()}
-        try:
-            for stream, data in engine.stream_logs(
-                target.container_id, follow=options.follow, tail="all" if whole or since else options.tail,
-                since=since or options.since, until=options.until, timestamps=options.timestamps,
-            ):
-                splitter = splitters.get(stream) or splitters[STDOUT]
-                for raw in splitter.feed(data):
-                    lines.put(LogLine(target.name, target.service, stream, raw.decode("utf-8", "replace")))
-        except Exception:
-            import sys, traceback; traceback.print_exc(file=sys.stderr)
-        import sys; print("DBG read ended", target.name, time.time(), file=sys.stderr)
-        for stream, splitter in splitters.items():
-            for raw in splitter.flush():
-                lines.put(LogLine(target.name, target.service, stream, raw.decode("utf-8", "replace")))
-        lines.put((_END, target.container_id))
+    def put(item: object) -> None:
+        """Waits while the queue is full; a reader the caller no longer listens to (`stop`) ends."""
+        while stop is None or not stop.is_set():
+            try:
+                items.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+        raise _Abandoned
 
-    def attach(target: LogTarget, since: str | None = None, whole: bool = False) -> None:
-        """`since`: a container that ran before, from where its last stream ended; `whole`: one that appeared
-        while following, from its first line (v2 applies --tail to it too and so can miss what it wrote)."""
-        active[target.container_id] = time.time()
+    def read(log: _ContainerLog, since: str | None, tail: str) -> None:
+        try:
+            unfinished = log.read(follow=options.follow, since=since, tail=tail)
+            if options.follow and log.resumable:
+                # the stream ended with the container, maybe before all of its lines were sent: read the rest
+                resume = log.resume_since()
+                rest = log.read(follow=False, since=resume or since, tail="all" if resume else tail)
+                unfinished = rest if rest is not None else unfinished
+            log.finish(unfinished or [])
+            put((_END, log.target.container_id, log))
+        except _Abandoned:
+            return
+        except BaseException as error:  # a bug: raised in the caller's thread rather than lost with this one
+            with contextlib.suppress(_Abandoned):
+                put((_FAILED, error))
+
+    def attach(target: LogTarget, *, whole: bool = False) -> None:
+        """Read a target: a container that ran before from where its last read stopped (when the engine gave no
+        times, from when that read ended); `whole`: one that appeared while following, from its first line (v2
+        applies --tail to it too and so can miss what it wrote); else with the options' tail and since."""
+        active.add(target.container_id)
         known[target.container_id] = target
-        threading.Thread(target=read, args=(target, since, whole), daemon=True, name=f"logs-{target.name}").start()
+        since, tail = options.since, options.tail
+        log = _ContainerLog(engine, target, options.until, put)
+        if target.container_id in ended:
+            ended_at, last = ended[target.container_id]
+            resume = last.resume_since() if last.resumable else None
+            log = last if resume is not None else log
+            since, tail = resume or engine_timestamp(ended_at), "all"
+        elif whole:
+            tail = "all"
+        threading.Thread(target=read, args=(log, since, tail), daemon=True, name=f"logs-{target.name}").start()
 
     for target in targets:
         attach(target)
@@ -147,15 +302,17 @@ def multiplex(
         if not active and not following:
             return False
         try:
-            item = lines.get(timeout=0.2)
+            item = items.get(timeout=0.2)
         except queue.Empty:
             item = None
         if isinstance(item, LogLine):
             emit(item)
             return True
-        if isinstance(item, tuple) and item and item[0] is _END:
-            active.pop(item[1], None)
-            ended[item[1]] = time.time()
+        if isinstance(item, tuple) and item[0] is _FAILED:
+            raise item[1]
+        if isinstance(item, tuple) and item[0] is _END:
+            active.discard(item[1])
+            ended[item[1]] = (time.time(), item[2])
             if on_end is not None:
                 on_end(known[item[1]])
         if not following:
@@ -171,9 +328,8 @@ def multiplex(
                 continue
             if on_new is not None and target.container_id not in ended:
                 on_new(target)
-            restarted_at = ended.get(target.container_id)
-            attach(target, since=engine_timestamp(restarted_at) if restarted_at else None, whole=restarted_at is None)
-        if active or running_any or not lines.empty():
+            attach(target, whole=True)
+        if active or running_any or not items.empty():
             idle_since = None
         elif idle_since is None:
             idle_since = time.monotonic()
@@ -197,6 +353,58 @@ def targets_of(containers: Sequence[ObservedContainer], prefix_of: Callable[[Obs
     chosen = [c for c in containers if (not services or c.service in services) and (index is None or c.number == index)]
     chosen.sort(key=lambda c: (c.service, c.number, c.name))
     return [LogTarget(c.id, prefix_of(c), c.service) for c in chosen]
+
+
+def log_prefix(project: ModelProject, container: ObservedContainer) -> str:
+    """v2 prefixes log lines with `service-n`, or the container_name when one is set."""
+    service = project.service(container.service) if container.service in project.service_names() else None
+    if service is not None and service.container_name:
+        return service.container_name
+    return f"{container.service}-{container.number}"
+
+
+def resolve_for_logs(source: ProjectSource, services: Sequence[str] = (), *, engine: Engine | None = None,
+                     ) -> tuple[ModelProject, Engine, Callable[[ObservedContainer], str]]:
+    """What reading a project's logs needs: the model, the engine, and each container's prefix.
+
+    With `-p NAME` and no compose file the model comes from the containers' labels, as in v2.
+
+    Raises:
+        UsageError: one of `services` is not in the project.
+    """
+    from pycompose.session import check_services, engine_of, project_or_labels
+
+    engine = engine_of(engine)
+    project, _ = project_or_labels(source, engine)
+    check_services(project, tuple(services))
+    return project, engine, lambda container: log_prefix(project, container)
+
+
+class LineFormat:
+    """A log line as text, as v2 writes it without colours: `web-1  | text`, prefixes padded to the longest name
+    seen so far (the width grows when a longer one joins, as in v2 while following), the engine's time before the
+    text with `timestamps` (`web-1  | 2024-01-02T03:04:05.123456789Z text`). Presentation colours the prefix."""
+
+    def __init__(self, targets: Sequence[LogTarget] = (), *, prefix: bool = True, timestamps: bool = False) -> None:
+        self.prefix = prefix
+        self.timestamps = timestamps
+        self.width = 0
+        for target in targets:
+            self.add(target)
+
+    def add(self, target: LogTarget) -> None:
+        self.width = max(self.width, len(target.name))
+
+    def head(self, line: LogLine) -> str:
+        """`web-1  | `, padded; "" without prefixes."""
+        return f"{line.name.ljust(self.width)}  | " if self.prefix else ""
+
+    def body(self, line: LogLine) -> str:
+        return f"{line.timestamp} {line.text}" if self.timestamps and line.timestamp else line.text
+
+    def format(self, line: LogLine) -> str:
+        """The whole line, without its newline."""
+        return self.head(line) + self.body(line)
 
 
 # --since / --until: the docker CLI's timetypes.GetTimestamp ---------------------------------------------------
@@ -239,22 +447,24 @@ def engine_timestamp(value: str | float, now: float | None = None) -> str:
     raise UsageError(f'invalid value "{value}": expected a duration (10m), an RFC 3339 time or a Unix timestamp')
 
 
-__all__ = ["LineSplitter", "LogLine", "LogOptions", "LogTarget", "engine_timestamp", "exit_status", "follow_lines",
-           "go_duration", "multiplex", "project_logs", "targets_of"]
+__all__ = ["LineFormat", "LineSplitter", "LogLine", "LogOptions", "LogTarget", "engine_timestamp",
+           "exit_status", "follow_lines", "go_duration", "log_prefix", "multiplex", "project_logs", "resolve_for_logs",
+           "targets_of"]
 
 
 def exit_status(engine: Engine, container_id: str) -> tuple[int, bool]:
-    """(exit code, restarting) of a container whose log stream has just ended; a container removed meanwhile
+    """(exit code, restarting) of a container whose log has just ended; a container removed meanwhile
     (recreated, or `down`) counts as exited with 0."""
     try:
         info = engine.inspect_container(container_id)
         restarting = info.state in ("restarting", "running")
         return (info.exit_code if restarting else engine.wait_container(container_id)), restarting
-    except Exception:
+    except NotFound:
         return 0, False
 
 
-def project_logs(source, services: Sequence[str], options: LogOptions, emit: Callable[[LogLine], None], *,
+def project_logs(source: ProjectSource, services: Sequence[str], options: LogOptions,
+                 emit: Callable[[LogLine], None], *,
                  on_new: Callable[[LogTarget], None] | None = None,
                  ready: Callable[[list[LogTarget]], None] | None = None,
                  on_exit: Callable[[LogTarget, int, bool], None] | None = None,
@@ -263,12 +473,10 @@ def project_logs(source, services: Sequence[str], options: LogOptions, emit: Cal
 
     `ready` receives the initial targets before any line (to size prefixes). While following, `on_exit` hears
     (target, exit code, restarting) of each container that stops after its lines were followed, as v2 prints
-    `web-1 exited with code 0` (not of those already stopped when `logs -f` began). `source` is an api
-    ProjectSource; with `-p NAME` and no compose file the project comes from its containers' labels, as in v2.
+    `web-1 exited with code 0` (not of those already stopped when `logs -f` began). With `-p NAME` and no compose
+    file the project comes from its containers' labels, as in v2.
     """
-    from pycompose import api
-
-    project, engine, prefix_of = api.resolve_for_logs(source, services, engine=engine)
+    project, engine, prefix_of = resolve_for_logs(source, services, engine=engine)
 
     def current() -> list[ObservedContainer]:
         return list(engine.observe(project.name, all_containers=True).containers)
@@ -294,27 +502,34 @@ def project_logs(source, services: Sequence[str], options: LogOptions, emit: Cal
               on_end=ended if options.follow else None, stop=stop)
 
 
-def follow_lines(source, services: Sequence[str], options: LogOptions, *, prefix: bool = True,
+def follow_lines(source: ProjectSource, services: Sequence[str], options: LogOptions, *, prefix: bool = True,
                  engine: Engine | None = None) -> Iterator[str]:
     """`project_logs` as an iterator of text lines (`web-1  | text`, without the newline), for the Python API.
 
     The logs are read on a thread; closing the iterator (or leaving a `for` loop early) stops it. An error found
     before the first line (an unknown service, no engine) is raised from the first `next()`."""
-    from pycompose.presentation.logview import LogFormatter
-
-    formatter = LogFormatter(prefix=prefix)
+    formatter = LineFormat(prefix=prefix, timestamps=options.timestamps)
     lines: queue.Queue = queue.Queue(maxsize=10_000)
     stop = threading.Event()
     finished = object()
 
+    def put(item: object) -> None:
+        """Waits while the caller has not taken enough lines, until it closes the iterator."""
+        while not stop.is_set():
+            try:
+                lines.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
     def run() -> None:
         try:
-            project_logs(source, services, options, lambda line: lines.put(formatter.format(line)[:-1]),
+            project_logs(source, services, options, lambda line: put(formatter.format(line)),
                          ready=lambda targets: [formatter.add(t) for t in targets], on_new=formatter.add,
                          engine=engine, stop=stop)
-        except BaseException as error:
-            lines.put(error)
-        lines.put(finished)
+        except BaseException as error:  # handed to the caller's thread, raised there
+            put(error)
+        put(finished)
 
     threading.Thread(target=run, daemon=True, name="follow-logs").start()
     try:

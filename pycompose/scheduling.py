@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Hashable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pycompose.errors import ComposeError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 K = TypeVar("K", bound=Hashable)
 
@@ -83,6 +85,8 @@ def run_jobs(jobs: Iterable[Job[K]], *, limit: int | None = None, stop_on_failur
     cancelled = cancelled or threading.Event()
     succeeded: set[K] = set()
     failed: set[K] = set()  # failed or skipped: what its dependents are skipped for
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait  # not needed when there is no job
+
     running: dict[Future, K] = {}
     bug: BaseException | None = None
     pool = ThreadPoolExecutor(max_workers=workers(limit, len(waiting)), thread_name_prefix="pycompose")

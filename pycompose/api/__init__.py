@@ -1,8 +1,9 @@
 """The public Python API of pycompose: the CLI calls only these functions, and so can test fixtures.
 
 Each operation: load and bind the project, observe the engine once, plan, execute. Options are frozen
-dataclasses; progress goes to an EventSink (plain text on stderr by default). The names below are the surface;
-they live in one module per concern and are imported on first use, so `import pycompose.api` stays cheap:
+dataclasses; progress goes to an EventSink (by default the `logging` module: a library prints nothing unless
+asked). The names below are the surface; they live in one module per concern and are imported on first use,
+so `import pycompose.api` stays cheap:
 
     options      UpOptions, DownOptions, ExecOptions (RunOptions: `pycompose.session`)
     records      ContainerRecord, PublishedPort

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from pycompose.api.containers import log_prefix
 from pycompose.api.lifecycle import kill, stop
 from pycompose.events import Event, EventSink, LoggingSink
 from pycompose.session import ProjectSource, engine_of
@@ -31,7 +30,8 @@ class AttachView(Protocol):
         """A container that appeared while attached (recreated, scaled up), before its first line."""
 
     def line(self, line: LogLine) -> None:
-        """One whole line of a container's stdout or stderr (`line.stream`)."""
+        """One whole line of a container's stdout or stderr (`line.stream`); none is lost, even of a container
+        that writes a burst and exits at once."""
 
     def recreated(self, target: LogTarget) -> None:
         """A container's stream ended because `up` replaced it (told before its exit code, as v2 does)."""
@@ -66,7 +66,7 @@ def attach(
     import threading
 
     from pycompose import labels
-    from pycompose.logs import LogOptions, engine_timestamp, exit_status, multiplex, targets_of
+    from pycompose.logs import LogOptions, engine_timestamp, exit_status, log_prefix, multiplex, targets_of
 
     sink = sink or LoggingSink()
     project, _ = bound_project(source)

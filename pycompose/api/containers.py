@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pycompose.api.options import ExecOptions
 from pycompose.api.records import ContainerRecord
 from pycompose.errors import OperationFailed
+from pycompose.logs import log_prefix, resolve_for_logs  # noqa: F401 - resolve_for_logs: served by api
 from pycompose.session import ProjectSource, check_services, engine_of, project_or_labels
 from pycompose.session import project as bound_project
 
 if TYPE_CHECKING:
     from pycompose.engine.base import Engine
     from pycompose.events import EventSink
-    from pycompose.model import Project as ModelProject
     from pycompose.observed import ObservedContainer
     from pycompose.projects import ContainerImage, ProjectSummary
 
@@ -56,30 +56,6 @@ def service_names(source: ProjectSource) -> tuple[str, ...]:
     """The services the compose file declares (enabled or disabled by profiles)."""
     project, _ = bound_project(source)
     return project.service_names() + project.disabled_services
-
-
-def resolve_for_logs(source: ProjectSource, services: Sequence[str] = (), *, engine: Engine | None = None,
-                     ) -> tuple[ModelProject, Engine, Callable[[ObservedContainer], str]]:
-    """What `pycompose.logs` needs to read a project's logs: the model, the engine, and each container's prefix.
-
-    With `-p NAME` and no compose file the model comes from the containers' labels, as in v2.
-    For core modules; not part of the curated surface (`__all__`).
-
-    Raises:
-        UsageError: one of `services` is not in the project.
-    """
-    engine = engine_of(engine)
-    project, _ = project_or_labels(source, engine)
-    check_services(project, tuple(services))
-    return project, engine, lambda container: log_prefix(project, container)
-
-
-def log_prefix(project: ModelProject, container: ObservedContainer) -> str:
-    """v2 prefixes log lines with `service-n`, or the container_name when one is set."""
-    service = project.service(container.service) if container.service in project.service_names() else None
-    if service is not None and service.container_name:
-        return service.container_name
-    return f"{container.service}-{container.number}"
 
 
 def _service_container(source: ProjectSource, service: str, index: int | None, engine: Engine) -> ObservedContainer:
@@ -170,21 +146,23 @@ def logs(source: ProjectSource, services: Sequence[str] = (), *, tail: int | Non
     Containers come one after the other by service and number (not interleaved by time); with `prefix` each line
     starts `web-1  | ` as in v2.
     """
+    from pycompose.logs import LineFormat, LogLine, LogTarget
+
     engine = engine_of(engine)
     project, _ = project_or_labels(source, engine)
     check_services(project, tuple(services))
     containers = [c for c in engine.observe(project.name, all_containers=True).containers
                   if not services or c.service in services]
     containers.sort(key=lambda c: (c.service, c.number, c.name))
-    prefixes = {c.id: log_prefix(project, c) for c in containers}
-    width = max((len(p) for p in prefixes.values()), default=0)
+    targets = {c.id: LogTarget(c.id, log_prefix(project, c), c.service) for c in containers}
+    text_of = LineFormat(list(targets.values()), prefix=prefix)
     out: list[str] = []
     for container in containers:
         chunks = engine.stream_logs(container.id, follow=False, tail="all" if tail is None else str(tail),
                                     timestamps=timestamps)
         text = b"".join(chunk for _, chunk in chunks).decode("utf-8", "replace")
-        for line in text.splitlines():
-            out.append(f"{prefixes[container.id].ljust(width)}  | {line}\n" if prefix else line + "\n")
+        target = targets[container.id]
+        out.extend(text_of.format(LogLine(target.name, target.service, 1, line)) + "\n" for line in text.splitlines())
     return "".join(out)
 
 

@@ -39,7 +39,9 @@ def _root(
     file: Annotated[
         list[str] | None, typer.Option("--file", "-f", metavar="stringArray", help="Compose configuration files")
     ] = None,
-    project_name: Annotated[str | None, typer.Option("--project-name", "-p", metavar="string", help="Project name")] = None,
+    project_name: Annotated[
+        str | None, typer.Option("--project-name", "-p", metavar="string", help="Project name")
+    ] = None,
     project_directory: Annotated[
         str | None,
         typer.Option(
@@ -49,16 +51,24 @@ def _root(
             help="Specify an alternate working directory (default: the path of the, first specified, Compose file)",
         ),
     ] = None,
-    profile: Annotated[list[str] | None, typer.Option("--profile", metavar="stringArray", help="Specify a profile to enable")] = None,
+    profile: Annotated[
+        list[str] | None, typer.Option("--profile", metavar="stringArray", help="Specify a profile to enable")
+    ] = None,
     env_file: Annotated[
-        list[str] | None, typer.Option("--env-file", metavar="stringArray", help="Specify an alternate environment file")
+        list[str] | None,
+        typer.Option("--env-file", metavar="stringArray", help="Specify an alternate environment file"),
     ] = None,
     progress: Annotated[
         str | None,
-        typer.Option("--progress", metavar="string", help='Set type of progress output ("auto", "tty", "plain", "json", "quiet")'),
+        typer.Option(
+            "--progress", metavar="string", help='Set type of progress output ("auto", "tty", "plain", "json", "quiet")'
+        ),
     ] = None,
     ansi: Annotated[
-        str | None, typer.Option("--ansi", metavar="string", help='Control when to print ANSI control characters ("never"|"always"|"auto")')
+        str | None,
+        typer.Option(
+            "--ansi", metavar="string", help='Control when to print ANSI control characters ("never"|"always"|"auto")'
+        ),
     ] = None,
     parallel: Annotated[
         int | None, typer.Option("--parallel", metavar="int", help="Control max parallelism, -1 for unlimited")

@@ -6,7 +6,6 @@ context's endpoint lives in ~/.docker/contexts/meta/<sha256 of its name>/meta.js
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -34,6 +33,8 @@ def resolve_endpoint(environ: Mapping[str, str] | None = None) -> EngineEndpoint
     context = env.get("DOCKER_CONTEXT") or _current_context(config_dir)
     if not context or context == "default":
         return EngineEndpoint(DEFAULT_HOST)
+    import hashlib
+
     meta = os.path.join(config_dir, "contexts", "meta", hashlib.sha256(context.encode()).hexdigest(), "meta.json")
     try:
         with open(meta, encoding="utf-8") as handle:

@@ -3,14 +3,19 @@
 Translates ContainerSpec and friends to Engine API calls, the engine's JSON to our values (`ObservedContainer`,
 `PortBinding`, `ObservedImage`), and docker / requests exceptions to pycompose.errors inside one context manager
 (`_errors`, like httpx `map_httpcore_exceptions`): by exception type and HTTP status, never by message text. Only
-docker's and requests' exceptions are translated; anything else is a bug and propagates as it is. The client is
-built on first use: its constructor asks the engine for its API version.
+docker's, requests' and the reader's exceptions are translated; anything else is a bug and propagates as it is.
+
+Reads (lists and inspections) go through `engine/reader.py`, the standard library alone, where the endpoint allows
+(a unix socket or plain TCP): docker-py, and the start-up time it costs, is imported only when a command changes
+the engine, streams, or needs TLS or SSH. The docker-py client is built on first use: its constructor asks the
+engine for its API version.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import IO, Any
@@ -39,6 +44,7 @@ class DockerEngine:
     def __init__(self, endpoint: EngineEndpoint | None = None) -> None:
         self._endpoint = endpoint
         self._client: Any = None
+        self._reader: Any = None
         self._lock = threading.Lock()
 
     @property
@@ -50,6 +56,18 @@ class DockerEngine:
             if self._client is None:
                 self._client = self._connect()
             return self._client
+
+    def _reads(self) -> Any:
+        """What reads go through: the standard-library reader where the endpoint allows, else docker-py."""
+        with self._lock:
+            if self._client is not None:
+                return self._client
+            if self._reader is None:
+                from pycompose.engine.reader import EngineReader
+
+                self._endpoint = self._endpoint or resolve_endpoint()
+                self._reader = EngineReader.for_endpoint(self._endpoint) or False
+        return self._reader or self._api()
 
     def _connect(self) -> Any:
         import docker
@@ -76,29 +94,42 @@ class DockerEngine:
 
     @contextlib.contextmanager
     def _errors(self, *, not_found: str | None = None, in_use: bool = False) -> Iterator[None]:
-        """docker / requests exceptions → pycompose.errors, with the engine's own explanation.
+        """docker / requests / reader exceptions → pycompose.errors, with the engine's own explanation.
 
         404 → NotFound (`not_found`: its message instead of the engine's); with `in_use` (a removal) 403/409 →
         InUse; any other status → EngineError; no answer → EngineUnreachable. Other exceptions pass untouched."""
-        import docker.errors
-
-        requests = requests_exceptions()
         try:
             yield
-        except docker.errors.APIError as error:
-            status = error.status_code
-            message = _explain(error)
+        except Exception as error:
+            mapped = self._translate(error, not_found=not_found, in_use=in_use)
+            if mapped is None:
+                raise
+            raise mapped from None
+
+    def _translate(self, error: Exception, *, not_found: str | None, in_use: bool) -> Exception | None:
+        # docker and requests are looked up, not imported: if they were never imported, none of theirs was raised
+        from pycompose.engine.reader import ReadFailed, ReadUnreachable
+
+        docker_errors = sys.modules.get("docker.errors")
+        requests = sys.modules.get("requests.exceptions")
+        status: int | None = None
+        if isinstance(error, ReadFailed):
+            status, message = error.status, f"Error response from daemon: {error.message}"
+        elif docker_errors is not None and isinstance(error, docker_errors.APIError):
+            status, message = error.status_code, _explain(error)
+        if status is not None:
             if status == 404:
-                raise NotFound(not_found or message) from None
+                return NotFound(not_found or message)
             if in_use and status in (403, 409):
-                raise InUse(message) from None
-            raise EngineError(message) from None
-        except requests.ConnectionError:
-            raise EngineUnreachable(
-                f"Cannot connect to the Docker daemon at {self.host}. Is the docker daemon running?"
-            ) from None
-        except requests.RequestException as error:  # a timeout, a broken answer
-            raise EngineError(f"error talking to the Docker daemon at {self.host}: {error}") from None
+                return InUse(message)
+            return EngineError(message)
+        unreachable = requests is not None and isinstance(error, requests.ConnectionError)
+        if unreachable or isinstance(error, ReadUnreachable):
+            return EngineUnreachable(
+                f"Cannot connect to the Docker daemon at {self.host}. Is the docker daemon running?")
+        if requests is not None and isinstance(error, requests.RequestException):  # a timeout, a broken answer
+            return EngineError(f"error talking to the Docker daemon at {self.host}: {error}")
+        return None
 
     # observation -------------------------------------------------------------------------------------------
 
@@ -108,7 +139,7 @@ class DockerEngine:
     ) -> ObservedState:
         """One label-filtered list per resource kind (v2 filters), plus the model's named networks/volumes;
         with `details`, one inspect per container as well (what it was created with)."""
-        api = self._api()
+        api = self._reads()
         with self._errors():
             summaries = api.containers(all=all_containers, filters={"label": labels.project_filters(project)})
             network_list = api.networks()
@@ -133,7 +164,7 @@ class DockerEngine:
 
     def inspect_container(self, container_id: str) -> ObservedContainer:
         with self._errors(not_found=f"No such container: {container_id}"):
-            info = self._api().inspect_container(container_id)
+            info = self._reads().inspect_container(container_id)
         state = info.get("State") or {}
         health = (state.get("Health") or {}).get("Status")
         return ObservedContainer(
@@ -157,7 +188,7 @@ class DockerEngine:
     def inspect_image(self, reference: str) -> ObservedImage | None:
         try:
             with self._errors():
-                info = self._api().inspect_image(reference)
+                info = self._reads().inspect_image(reference)
         except NotFound:
             return None
         return _image_from_inspect(info)
@@ -216,7 +247,7 @@ class DockerEngine:
 
     def list_images(self, label: str) -> list[ObservedImage]:
         with self._errors():
-            summaries = self._api().images(filters={"label": label, "dangling": False})
+            summaries = self._reads().images(filters={"label": label, "dangling": False})
         return [ObservedImage(id=item["Id"], repo_tags=tuple(item.get("RepoTags") or ()),
                               labels=dict(item.get("Labels") or {}), size=int(item.get("Size") or 0))
                 for item in summaries]
@@ -353,8 +384,8 @@ class DockerEngine:
     def list_project_containers(self, *, all_containers: bool = False) -> list[ObservedContainer]:
         """Every compose-managed service container of every project (label `project` + `config-hash`), as v2 `ls`."""
         with self._errors():
-            summaries = self._api().containers(all=all_containers,
-                                               filters={"label": [labels.PROJECT, labels.CONFIG_HASH]})
+            summaries = self._reads().containers(all=all_containers,
+                                                 filters={"label": [labels.PROJECT, labels.CONFIG_HASH]})
         return [_container_from_summary(item) for item in summaries]
 
     def exec_container(self, container_id: str, spec: ExecSpec, *, stdin: IO[bytes] | None = None,

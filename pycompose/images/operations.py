@@ -25,12 +25,18 @@ if TYPE_CHECKING:
 class ImageNeeds(Protocol):
     """What `up` says about images (its `UpOptions` has these fields): which services, and pull/build policy."""
 
-    services: tuple[str, ...]
-    no_deps: bool
-    pull: str
-    build: bool
-    no_build: bool
-    quiet_pull: bool
+    @property
+    def services(self) -> tuple[str, ...]: ...
+    @property
+    def no_deps(self) -> bool: ...
+    @property
+    def pull(self) -> str: ...
+    @property
+    def build(self) -> bool: ...
+    @property
+    def no_build(self) -> bool: ...
+    @property
+    def quiet_pull(self) -> bool: ...
 
 
 @dataclass(frozen=True)

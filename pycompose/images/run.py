@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from pycompose.errors import ConfigError, EngineError
 from pycompose.events import Event, EventSink
-from pycompose.images.context import make_context_tar
 from pycompose.images.spec import BuildOverrides, build_spec
 from pycompose.scheduling import Job, run_jobs
 
@@ -84,6 +83,8 @@ def from_images(config: Mapping[str, object]) -> list[str]:
 
 def _build_one(project: Project, name: str, engine: Engine, sink: EventSink, environment: Mapping[str, str],
                overrides: BuildOverrides, quiet: bool) -> tuple[str, str]:
+    from pycompose.images.context import make_context_tar  # tarfile and .dockerignore rules: only when building
+
     service = project.service(name)
     build = service.config.get("build") or {}
     spec = build_spec(project.name, name, service.config, environment, overrides)

@@ -30,6 +30,7 @@ Lookup = Callable[[str], "str | None"]
 _EXPORT = re.compile(r"export[\t\n\f\r ]+")
 _ESCAPE = re.compile(r"\\(?:[abcfnrtv$\"\\]|0[0-9]{0,3})")
 _SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\", '"': '"'}
+_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
 _LINE_SPACE = "\t\v\f\r \x85\xa0"  # spaces that are not a line break
 _GO_SPACE = set("\t\n\v\f\r \x85\xa0")
 
@@ -249,8 +250,8 @@ def _go_quote(text: str) -> str:
     for char in text:
         if char in ('"', "\\"):
             out.append("\\" + char)
-        elif char in "\a\b\f\n\r\t\v":
-            out.append({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}[char])
+        elif char in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[char])
         elif char.isprintable() or char == " ":
             out.append(char)
         elif ord(char) < 0x80:

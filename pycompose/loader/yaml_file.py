@@ -156,8 +156,8 @@ def load_documents(text: str, file: str) -> list[YamlDocument]:
         ) from None
     except yaml.YAMLError as error:
         raise ConfigError(f"yaml: {getattr(error, 'problem', None) or error}", file=file) from None
-    except RecursionError:  # PyYAML's Python parser, without libyaml's depth limit
-        raise ConfigError("yaml: exceeded maximum nesting depth", file=file) from None
+    except RecursionError:  # PyYAML's composer recurses per level: deep nesting outruns Python's stack first
+        raise _depth_error(text, file) from None
     except (ValueError, UnicodeError) as error:  # e.g. control characters libyaml refuses
         raise ConfigError(f"yaml: {error}", file=file) from None
     documents = []
@@ -168,7 +168,7 @@ def load_documents(text: str, file: str) -> list[YamlDocument]:
         try:
             data = builder.build(node, ()) if node is not None else None
         except RecursionError:
-            raise ConfigError("yaml: exceeded maximum nesting depth", file=file) from None
+            raise _depth_error(text, file) from None
         documents.append(YamlDocument(data=data, marks=builder.marks, file=file))
     return documents
 
@@ -351,6 +351,25 @@ def _composer_error(error: yaml.MarkedYAMLError, file: str, text: str) -> Config
     return _syntax_error(error, file)
 
 
+def _depth_error(text: str, file: str) -> ConfigError:
+    """`exceeded max depth` at the first collection nested deeper than MAX_DEPTH, found from the parser's events
+    (no recursion), for input whose nesting outran Python's stack before any of our checks saw it."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Composer):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return ConfigError(f"yaml: exceeded max depth of {MAX_DEPTH}", file=file, line=mark.line + 1,
+                                       column=mark.column + 1)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return ConfigError(f"yaml: exceeded max depth of {MAX_DEPTH}", file=file, line=1, column=1)
+
+
 def _syntax_error(error: yaml.MarkedYAMLError, file: str) -> ConfigError:
     """libyaml's problem text, which is also yaml.v3's (`yaml: did not find expected key`), at the exact place."""
     mark = error.problem_mark or error.context_mark
@@ -493,7 +512,9 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             self.check_depth(node, path)
             return [self.item(child, (*path, index)) for index, child in enumerate(node.value)]
-        return None if node.value == "" and not node.style else self.scalar(node, tag=_PLAIN if not node.style else _STR)
+        if node.value == "" and not node.style:
+            return None
+        return self.scalar(node, tag=_PLAIN if not node.style else _STR)
 
     def item(self, node: yaml.Node, path: KeyPath) -> Any:
         self.marks.setdefault(path, self.mark(node))

@@ -14,7 +14,11 @@ def find_orphans(project: Project, observed: ObservedState) -> tuple[ObservedCon
     known = set(project.service_names()) | set(project.disabled_services)
     return tuple(
         sorted(
-            (c for c in observed.containers if (c.oneoff and not c.running) or (not c.oneoff and c.service not in known)),
+            (
+                c
+                for c in observed.containers
+                if (c.oneoff and not c.running) or (not c.oneoff and c.service not in known)
+            ),
             key=lambda c: c.name,
         )
     )

@@ -382,7 +382,10 @@ def _waits_for_project(
     """`--wait`: every service running (or healthy when it has a healthcheck); one-shots that others need
     to complete successfully must have exited 0 (v2 start.go)."""
     completed = {
-        dep.service for name in order for dep in graph.dependencies(name) if dep.condition is Condition.COMPLETED_SUCCESSFULLY
+        dep.service
+        for name in order
+        for dep in graph.dependencies(name)
+        if dep.condition is Condition.COMPLETED_SUCCESSFULLY
     }
     existing = {a.id for a in actions}
     for name in order:

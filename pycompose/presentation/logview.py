@@ -1,11 +1,12 @@
-"""How `logs` (and attached `up`) show a log line: `web-1  | text`, prefixes padded to one width, one colour
-per service."""
+"""How `logs` (and attached `up`) show a log line: the core's text (`logs.LineFormat`: `web-1  | text`, prefixes
+padded to one width), one colour per service on top."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from pycompose.logs import LineFormat
 from pycompose.presentation.colors import RESET, colour_for
 
 RESET_LINE = "\r\033[K"
@@ -22,30 +23,25 @@ def exit_message(code: int, restarting: bool) -> str:
     return f"exited with code {code}{' (restarting)' if restarting else ''}"
 
 
-class LogFormatter:
-    """Formats LogLines; the width grows when a longer name joins (v2 does the same while following)."""
+class LogFormatter(LineFormat):
+    """`LineFormat` with one colour per service on the prefix (and on status lines), as v2 colours them."""
 
-    def __init__(self, targets: Sequence[LogTarget] = (), *, prefix: bool = True, color: bool = False) -> None:
-        self.prefix = prefix
+    def __init__(self, targets: Sequence[LogTarget] = (), *, prefix: bool = True, color: bool = False,
+                 timestamps: bool = False) -> None:
         self.color = color
-        self.width = 0
         self._colours: dict[str, str] = {}
-        for target in targets:
-            self.add(target)
+        super().__init__(targets, prefix=prefix, timestamps=timestamps)
 
     def add(self, target: LogTarget) -> None:
-        self.width = max(self.width, len(target.name))
+        super().add(target)
         if target.service not in self._colours:
             self._colours[target.service] = colour_for(len(self._colours))
 
-    def format(self, line: LogLine) -> str:
-        if not self.prefix:
-            return line.text + "\n"
-        head = f"{line.name.ljust(self.width)}  | "
-        if self.color:
-            colour = self._colours.get(line.service) or colour_for(0)
-            head = f"{colour}{head}{RESET}"
-        return head + line.text + "\n"
+    def head(self, line: LogLine) -> str:
+        head = super().head(line)
+        if head and self.color:
+            return f"{self._colours.get(line.service) or colour_for(0)}{head}{RESET}"
+        return head
 
     def status(self, name: str, service: str, message: str) -> str:
         """A line about a container rather than from it, as v2's attached `up` prints it: `web-1 exited with code 0`
@@ -75,7 +71,7 @@ class AttachedOutput:
         self.formatter.add(target)
 
     def line(self, line: LogLine) -> None:
-        self._write(self.err if line.stream == 2 else self.out, self.formatter.format(line))
+        self._write(self.err if line.stream == 2 else self.out, self.formatter.format(line) + "\n")
 
     def recreated(self, target: LogTarget) -> None:
         self._write(self.out, self.formatter.status(target.name, target.service, RECREATED))

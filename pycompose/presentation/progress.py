@@ -70,7 +70,8 @@ def resolve_mode(progress: str | None, ansi: str | None, stream: TextIO,
 
 
 @contextmanager
-def open_sink(mode: str, *, title: str = "Running", dry_run: bool = False, stream: TextIO | None = None, environ: Mapping[str, str] | None = None) -> Iterator[EventSink]:
+def open_sink(mode: str, *, title: str = "Running", dry_run: bool = False, stream: TextIO | None = None,
+              environ: Mapping[str, str] | None = None) -> Iterator[EventSink]:
     """The sink of a resolved `mode` for one command; the live view runs for the duration of the block.
 
     A dry run on a TTY prints plain lines: there is nothing live to show in a plan.

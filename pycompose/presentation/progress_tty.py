@@ -6,8 +6,8 @@
  ⠙ Container p-web-1  Starting                                  0.2s
 ```
 One line per resource in order of first appearance, its spinner or mark, status and elapsed time; the header
-counts the resources no longer working. The view starts with the first resource; leaving the `with` block draws the last frame and shows the cursor,
-also on an error or Ctrl-C (still working lines then read `Interrupted`).
+counts the resources no longer working. The view starts with the first resource; leaving the `with` block draws
+the last frame and shows the cursor, also on an error or Ctrl-C (still working lines then read `Interrupted`).
 """
 
 from __future__ import annotations

@@ -23,11 +23,19 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cmp_to_key
 from typing import Any
 
 from pycompose.errors import ComposeError
+from pycompose.render.go_structs import (
+    PROJECT_SECTIONS,
+    Custom,
+    List,
+    Map,
+    Struct,
+    strip,
+)
 
 # ---------------------------------------------------------------------------------------------------
 # yaml.v3 scalar resolution: would a plain scalar read back as a string?
@@ -718,36 +726,7 @@ def dumps(value: Any, *, indent: int = 2, keep_order: bool = False) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------
-# the compose model: which objects are Go structs (field order kept, empty fields omitted, `x-*` last)
-# and which are maps (keys re-sorted), plus the types whose YAML form differs from their JSON form.
-
-
-@dataclass(frozen=True)
-class _Struct:
-    """A Go struct: `fields` maps a JSON key to its type; `values` are non-pointer struct fields."""
-
-    fields: Mapping[str, Any] = field(default_factory=dict)
-    values: frozenset[str] = frozenset()
-    """Non-pointer struct fields: JSON prints them even when empty, yaml.v3's omitempty drops them."""
-    nullable: frozenset[str] = frozenset()
-    """Fields JSON prints as null (`json:"command"`), yaml.v3's omitempty drops when nil."""
-    untagged: bool = False
-    """Fields without tags: JSON uses the Go name (`Path`), yaml.v3 its lower case (`path`)."""
-
-
-@dataclass(frozen=True)
-class _Map:
-    values: Any = None
-
-
-@dataclass(frozen=True)
-class _List:
-    items: Any = None
-
-
-@dataclass(frozen=True)
-class _Custom:
-    render: Callable[[Any], Node]
+# the compose model as Go structs lives in `go_structs`; here, the types whose YAML form differs from their JSON form
 
 
 def _env_file_node(value: Any) -> Node:
@@ -771,113 +750,7 @@ def _ulimit_node(value: Any) -> Node:
     return value_node(value)
 
 
-def _s(**fields: Any) -> dict[str, Any]:
-    return fields
-
-
-_STRINGS = _List()
-_MAP = _Map()
-_HOOK = _Struct(_s(environment=_MAP), nullable=frozenset({"command"}))
-_FILE_REF = _Struct()
-_DEVICE_REQUEST = _Struct(_s(options=_MAP))
-_RESOURCE = _Struct(
-    _s(
-        devices=_List(_DEVICE_REQUEST),
-        generic_resources=_List(_Struct(_s(discrete_resource_spec=_Struct()))),
-    )
-)
-_UPDATE = _Struct()
-_THROTTLE = _List(_Struct(untagged=True))
-_BUILD = _Struct(
-    _s(
-        args=_MAP,
-        labels=_MAP,
-        additional_contexts=_MAP,
-        secrets=_List(_FILE_REF),
-        ulimits=_Map(_Custom(_ulimit_node)),
-    )
-)
-_SERVICE = _Struct(
-    _s(
-        annotations=_MAP,
-        build=_BUILD,
-        develop=_Struct(
-            _s(watch=_List(_Struct(_s(exec=_HOOK), values=frozenset({"exec"}))))
-        ),
-        blkio_config=_Struct(
-            _s(
-                weight_device=_THROTTLE,
-                device_read_bps=_THROTTLE,
-                device_read_iops=_THROTTLE,
-                device_write_bps=_THROTTLE,
-                device_write_iops=_THROTTLE,
-            )
-        ),
-        configs=_List(_FILE_REF),
-        credential_spec=_Struct(),
-        depends_on=_Map(_Struct()),
-        deploy=_Struct(
-            _s(
-                labels=_MAP,
-                update_config=_UPDATE,
-                rollback_config=_UPDATE,
-                resources=_Struct(_s(limits=_RESOURCE, reservations=_RESOURCE)),
-                restart_policy=_Struct(),
-                placement=_Struct(_s(preferences=_List(_Struct()))),
-            ),
-            values=frozenset({"resources", "placement"}),
-        ),
-        devices=_List(_Struct()),
-        provider=_Struct(_s(options=_MAP)),
-        environment=_MAP,
-        env_file=_List(_Custom(_env_file_node)),
-        extends=_Struct(),
-        gpus=_List(_DEVICE_REQUEST),
-        healthcheck=_Struct(),
-        labels=_MAP,
-        logging=_Struct(_s(options=_MAP)),
-        log_opt=_MAP,
-        models=_Map(_Struct()),
-        networks=_Map(_Struct(_s(driver_opts=_MAP))),
-        ports=_List(_Struct()),
-        secrets=_List(_FILE_REF),
-        storage_opt=_MAP,
-        sysctls=_MAP,
-        ulimits=_Map(_Custom(_ulimit_node)),
-        volumes=_List(
-            _Struct(
-                _s(
-                    bind=_Struct(),
-                    volume=_Struct(_s(labels=_MAP)),
-                    tmpfs=_Struct(),
-                    image=_Struct(),
-                )
-            )
-        ),
-        post_start=_List(_HOOK),
-        pre_stop=_List(_HOOK),
-    ),
-    nullable=frozenset({"command", "entrypoint"}),
-)
-_NETWORK = _Struct(
-    _s(
-        driver_opts=_MAP,
-        ipam=_Struct(_s(config=_List(_Struct(_s(aux_addresses=_MAP))))),
-        labels=_MAP,
-    ),
-    values=frozenset({"ipam"}),
-)
-_VOLUME = _Struct(_s(driver_opts=_MAP, labels=_MAP))
-_FILE_OBJECT = _Struct(_s(labels=_MAP, driver_opts=_MAP))
-_MODEL = _Struct()
-_PROJECT_SECTIONS = (
-    ("services", _Map(_SERVICE)),
-    ("networks", _Map(_NETWORK)),
-    ("volumes", _Map(_VOLUME)),
-    ("secrets", _Map(_FILE_OBJECT)),
-    ("configs", _Map(_FILE_OBJECT)),
-    ("models", _Map(_MODEL)),
-)
+_CUSTOM_RENDERERS: dict[str, Callable[[Any], Node]] = {"env_file": _env_file_node, "ulimit": _ulimit_node}
 
 
 def _is_zero(value: Any) -> bool:
@@ -896,20 +769,20 @@ def _is_zero(value: Any) -> bool:
 def _typed_node(value: Any, spec: Any) -> Node:
     if value is None:
         return Scalar("null")
-    if isinstance(spec, _Custom):
-        return spec.render(value)
-    if isinstance(spec, _Struct) and isinstance(value, Mapping):
+    if isinstance(spec, Custom):
+        return _CUSTOM_RENDERERS[spec.render](value)
+    if isinstance(spec, Struct) and isinstance(value, Mapping):
         return _struct_node(value, spec)
-    if isinstance(spec, _Map) and isinstance(value, Mapping):
+    if isinstance(spec, Map) and isinstance(value, Mapping):
         return Mapping_(
             tuple((key_node(key), _typed_node(item, spec.values)) for key, item in sort_map_items(value))
         )
-    if isinstance(spec, _List) and isinstance(value, (list, tuple)):
+    if isinstance(spec, List) and isinstance(value, (list, tuple)):
         return Sequence(tuple(_typed_node(item, spec.items) for item in value))
     return value_node(value)
 
 
-def _struct_node(value: Mapping[str, Any], spec: _Struct) -> Mapping_:
+def _struct_node(value: Mapping[str, Any], spec: Struct) -> Mapping_:
     pairs: list[tuple[Node, Node]] = []
     extensions: dict[str, Any] = {}
     for key, item in value.items():
@@ -932,13 +805,13 @@ def yaml_tree(config: Mapping[str, Any]) -> Node:
     pairs: list[tuple[Node, Node]] = []
     if config.get("name"):
         pairs.append((Scalar("name"), string_node(str(config["name"]))))
-    for section, spec in _PROJECT_SECTIONS:
+    for section, spec in PROJECT_SECTIONS:
         if section == "services":
             # `services` has no omitempty: an empty project prints `services: {}`
             pairs.append((Scalar("services"), _typed_node(config.get("services") or {}, spec)))
         elif config.get(section):
             pairs.append((Scalar(section), _typed_node(config[section], spec)))
-    known = {"name", *(section for section, _ in _PROJECT_SECTIONS)}
+    known = {"name", *(section for section, _ in PROJECT_SECTIONS)}
     extensions = {key: item for key, item in config.items() if key not in known}
     for key, item in sort_map_items(extensions):
         pairs.append((key_node(key), value_node(item)))
@@ -958,20 +831,6 @@ def dumps_config(config: Mapping[str, Any]) -> str:
         raise ComposeError("yaml: value nested too deeply") from None
 
 
-def _strip(value: Any, spec: Any) -> Any:
-    if isinstance(spec, _Struct) and isinstance(value, Mapping):
-        return {
-            key: _strip(item, spec.fields.get(key))
-            for key, item in value.items()
-            if not (isinstance(key, str) and key.startswith("x-"))
-        }
-    if isinstance(spec, _Map) and isinstance(value, Mapping):
-        return {key: _strip(item, spec.values) for key, item in value.items()}
-    if isinstance(spec, _List) and isinstance(value, (list, tuple)):
-        return [_strip(item, spec.items) for item in value]
-    return value
-
-
 def _nil_empty_lists(value: Any) -> Any:
     """Extension values reach encoding/json with empty sequences as nil slices: JSON prints `null`."""
     if isinstance(value, (list, tuple)):
@@ -989,7 +848,7 @@ def json_document(config: Mapping[str, Any]) -> dict[str, Any]:
     sequences printed as null (yaml.v3 prints them as `[]`, so the canonical dict keeps `[]`).
     """
     document: dict[str, Any] = {"name": config.get("name", ""), "services": config.get("services") or {}}
-    sections = dict(_PROJECT_SECTIONS)
+    sections = dict(PROJECT_SECTIONS)
     for key, item in config.items():
         if key in ("name", "services", "models"):
             continue
@@ -1000,19 +859,5 @@ def json_document(config: Mapping[str, Any]) -> dict[str, Any]:
             document[key] = _nil_empty_lists(item)
     for key in list(document):
         if key in sections:
-            document[key] = _strip(document[key], sections[key])
+            document[key] = strip(document[key], sections[key])
     return {key: document[key] for key in sorted(document)}
-
-
-_KINDS = {
-    "service": _SERVICE,
-    "network": _NETWORK,
-    "volume": _VOLUME,
-    "secret": _FILE_OBJECT,
-    "config": _FILE_OBJECT,
-}
-
-
-def without_extensions(obj: Mapping[str, Any], kind: str) -> dict[str, Any]:
-    """A service/network/volume/secret/config without the `x-*` keys of its Go structs (what JSON sees)."""
-    return _strip(obj, _KINDS[kind])

@@ -92,7 +92,8 @@ def test_hashes_match_v2(path):
     loaded = load_project(_options(case))
     ours = "".join(f"{line}\n" for line in hash_lines(loaded.config, "*", hashing.service_hash))
     v2_config = json.loads(case["json"]["stdout"].replace(CORPUS_PLACEHOLDER, str(CORPUS.resolve())).replace("$$", "$"))
-    labels = "".join(f"{name} {hashing.service_hash(service)}\n" for name, service in sorted(v2_config["services"].items()))
+    services = sorted(v2_config["services"].items())
+    labels = "".join(f"{name} {hashing.service_hash(service)}\n" for name, service in services)
     assert ours == labels
 
 

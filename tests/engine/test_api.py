@@ -20,7 +20,10 @@ services:
   app:
     image: busybox:latest
     init: true
-    command: ["sh", "-c", "echo hello from app; echo oops >&2; mkdir -p /www; echo page > /www/index.html; exec httpd -f -p 8000 -h /www"]
+    command:
+      - sh
+      - -c
+      - echo hello from app; echo oops >&2; mkdir -p /www; echo page > /www/index.html; exec httpd -f -p 8000 -h /www
     ports: ["8000"]
     healthcheck:
       test: ["CMD", "wget", "-qO-", "http://127.0.0.1:8000/"]

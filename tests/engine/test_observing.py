@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -144,6 +145,65 @@ def test_follow_ends_when_the_project_stops(stack, tmp_path, project_name):
     finally:
         if follower.poll() is None:
             follower.kill()
+
+
+# bursts: containers that write fast and exit at once (samples/log-bursts); Docker 20.10 can end a follow stream
+# before the last lines of the log file are sent, which must come all the same
+
+BURSTS = Path(__file__).resolve().parents[2] / "samples" / "log-bursts" / "compose.yaml"
+
+
+def burst_lines() -> dict[str, list[str]]:
+    """What each service of samples/log-bursts writes (stdout and stderr), in order per stream."""
+    return {
+        "short": [f"line-{i}-{'x' * 38}" for i in range(10_000)],
+        "long": [f"L{i}-{'x' * LONG}" for i in range(24)] + [f"err-{i}" for i in range(24)],
+        "mixed": [f"out-{i}" for i in range(3000)] + [f"err-{i}" for i in range(3000)],
+    }
+
+
+def by_service(lines: list[str]) -> dict[str, list[str]]:
+    """`short-1  | text` lines → {service: texts}, each service's stdout lines first, then its stderr lines
+    (`err-…`): the engine keeps the order within a stream, not across the two."""
+    texts: dict[str, list[str]] = {}
+    for line in lines:
+        name, text = line.split(" | ", 1)
+        texts.setdefault(name.strip().removesuffix("-1"), []).append(text)
+    return {service: [t for t in got if not t.startswith("err-")] + [t for t in got if t.startswith("err-")]
+            for service, got in texts.items()}
+
+
+@pytest.fixture
+def bursts(loader, tmp_path, project_name):
+    """`up -d` of samples/log-bursts, the bursts 2 s later (time for a follower to attach); `down` afterwards."""
+    (tmp_path / "compose.yaml").write_text(BURSTS.read_text())
+    command = [sys.executable, "-m", "pycompose", "-p", project_name]
+    environ = {**os.environ, "NO_COLOR": "1", "DELAY": "2"}
+    up = subprocess.run([*command, "up", "-d"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                        env=environ)
+    assert up.returncode == 0, up.stderr
+    yield tmp_path
+    subprocess.run([*command, "down", "-t", "0"], cwd=tmp_path, capture_output=True, timeout=120)
+
+
+@pytest.mark.parametrize("run", range(3))
+def test_follow_loses_no_line_of_containers_that_burst_and_exit(bursts, project_name, run):
+    follower = _follow(project_name, bursts, output=subprocess.PIPE)
+    out, _ = follower.communicate(timeout=90)
+    assert follower.returncode == 0, out[-2000:]
+    lines = out.split("\n")[:-1]
+    assert by_service([line for line in lines if " | " in line]) == burst_lines()
+    exits = sorted(line.removeprefix("\033[K") for line in lines if line and " | " not in line)  # text mode: \r → \n
+    assert exits == [f"{name}-1 exited with code 0" for name in ("long", "mixed", "short")], exits
+
+
+@pytest.mark.parametrize("run", range(3))
+def test_the_api_follows_bursts_to_their_last_line(bursts, project_name, run):
+    from pycompose import api
+    from pycompose.events import CollectingSink
+
+    stack = api.Project.load(bursts / "compose.yaml", project_name=project_name, sink=CollectingSink())
+    assert by_service(list(stack.logs(follow=True))) == burst_lines()
 
 
 def test_ls_lists_the_project_as_table_json_and_names(stack, tmp_path, project_name):

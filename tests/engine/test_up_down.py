@@ -88,7 +88,8 @@ def test_up_creates_v2_names_labels_and_hash_and_serves(make_project, project_na
     assert vol["Labels"]["com.docker.compose.volume"] == "data"
     # db became healthy before web started: the wait is in the event stream, in that order
     lines = sink.lines()
-    assert lines.index(f"Container {project_name}-db-1 Healthy") < lines.index(f"Container {project_name}-web-1 Started")
+    healthy = lines.index(f"Container {project_name}-db-1 Healthy")
+    assert healthy < lines.index(f"Container {project_name}-web-1 Started")
     # the port answers, and web reaches db by its service name
     _wait_http(f"http://127.0.0.1:{_host_port(f'{project_name}-web-1')}/")
     exec_id = client.exec_create(f"{project_name}-web-1", ["ping", "-c", "1", "-W", "2", "db"])

@@ -87,7 +87,12 @@ def config(
     from pycompose.render.config_output import render_output
 
     chunks = render_output(
-        what, loaded, fmt=format_, hash_selection=hash_ or "*", service_hash=service_hash, interpolated=not no_interpolate
+        what,
+        loaded,
+        fmt=format_,
+        hash_selection=hash_ or "*",
+        service_hash=service_hash,
+        interpolated=not no_interpolate,
     )
     if what is ConfigOutput.MODEL and output:
         _write_file(output, "".join(chunks))

@@ -17,13 +17,20 @@ def logs(
     ctx: typer.Context,
     services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")] = None,
     follow: Annotated[bool, typer.Option("--follow", "-f", help="Follow log output")] = False,
-    index: Annotated[int | None, typer.Option("--index", metavar="int", help="index of the container if service has multiple replicas")] = None,
+    index: Annotated[int | None, typer.Option(
+        "--index", metavar="int", help="index of the container if service has multiple replicas")] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="Produce monochrome output")] = False,
     no_log_prefix: Annotated[bool, typer.Option("--no-log-prefix", help="Don't print prefix in logs")] = False,
-    since: Annotated[str | None, typer.Option("--since", metavar="string", help="Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)")] = None,
-    tail: Annotated[str, typer.Option("--tail", "-n", metavar="string", help='Number of lines to show from the end of the logs for each container (default "all")', show_default=False)] = "all",
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="string",
+        help="Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)")] = None,
+    tail: Annotated[str, typer.Option(
+        "--tail", "-n", metavar="string", show_default=False,
+        help='Number of lines to show from the end of the logs for each container (default "all")')] = "all",
     timestamps: Annotated[bool, typer.Option("--timestamps", "-t", help="Show timestamps")] = False,
-    until: Annotated[str | None, typer.Option("--until", metavar="string", help="Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)")] = None,
+    until: Annotated[str | None, typer.Option(
+        "--until", metavar="string",
+        help="Show logs before a timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)")] = None,
 ) -> None:
     import sys
 
@@ -40,14 +47,15 @@ def logs(
     )
     gopts = global_options(ctx)
     out = sys.stdout
-    formatter = LogFormatter(prefix=not no_log_prefix, color=not no_color and use_ansi(gopts.ansi, out))
+    formatter = LogFormatter(prefix=not no_log_prefix, color=not no_color and use_ansi(gopts.ansi, out),
+                             timestamps=timestamps)
 
     def ready(targets) -> None:
         for target in targets:
             formatter.add(target)
 
     def emit(line) -> None:
-        out.write(formatter.format(line))
+        out.write(formatter.format(line) + "\n")
         if follow:
             out.flush()
 

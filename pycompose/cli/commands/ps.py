@@ -63,7 +63,9 @@ def ps(
     for value in status:
         if value not in STATUSES:
             raise UsageError(f"invalid value for --status: {value}")
-    containers = api.ps(global_options(ctx).project_options(services=tuple(services or ())), tuple(services or ()), all_containers=all_ or bool(status))
+    selected = tuple(services or ())
+    project_options = global_options(ctx).project_options(services=selected)
+    containers = api.ps(project_options, selected, all_containers=all_ or bool(status))
     if status:
         containers = [c for c in containers if c.state in status]
     if not orphans:

@@ -65,6 +65,48 @@ def test_following_logs_ends_when_the_project_stops(engine, monkeypatch):
     assert list(stack.logs("app", follow=True)) == ["before", "after"]
 
 
+class LaggingFake(FakeEngine):
+    """A follow stream sends only its first `sent` chunks, then ends when the container stops: what Docker 20.10
+    does when its follower lags behind a burst the container writes as it exits."""
+
+    sent = 50
+
+    def stream_logs(self, container_id, **kwargs):
+        chunks = super().stream_logs(container_id, **kwargs)
+        for number, chunk in enumerate(chunks):
+            if not kwargs.get("follow") or number < self.sent:
+                yield chunk
+        # the rest was consumed above, unsent, until the container stopped
+
+
+@pytest.fixture
+def lagging() -> LaggingFake:
+    fake = LaggingFake()
+    api.up(_loaded(), engine=fake, sink=CollectingSink())
+    return fake
+
+
+def test_following_logs_loses_no_line_when_the_engine_ends_the_stream_early(lagging, monkeypatch):
+    import pycompose.logs as logs
+
+    monkeypatch.setattr(logs, "POLL_SECONDS", 0.05)
+    monkeypatch.setattr(logs, "IDLE_GRACE_SECONDS", 0.2)
+    stack = api.Project(_loaded(), engine=lagging, sink=CollectingSink())
+
+    def burst() -> None:
+        time.sleep(0.2)
+        for i in range(500):
+            lagging.write_log("p-app-1", f"line-{i}\n")
+            lagging.write_log("p-job-1", f"job-{i}\n", stream=2)
+        lagging.exit("p-app-1", 0)
+        lagging.exit("p-job-1", 0)
+
+    threading.Thread(target=burst, daemon=True).start()
+    lines = list(stack.logs(follow=True))
+    assert [line for line in lines if line.startswith("app-1")] == [f"app-1  | line-{i}" for i in range(500)]
+    assert [line for line in lines if line.startswith("job-1")] == [f"job-1  | job-{i}" for i in range(500)]
+
+
 # exec
 
 
@@ -179,6 +221,15 @@ def test_attach_with_exit_code_from_stops_the_project_and_returns_that_code(engi
     assert ("stop", "p-app-1") in engine.calls  # the rest of the project was stopped
     assert view.seen[0] == "attached app-1, job-1" and "exited job-1 5" in view.seen and "exited app-1 0" in view.seen
     assert "Aborting on container exit..." in sink.warnings
+
+
+def test_attach_loses_no_line_when_the_engine_ends_a_stream_early(lagging, quick_logs):
+    view = RecordingView()
+    _meanwhile(lambda: [lagging.write_log("p-app-1", f"{i}\n") for i in range(300)], lambda: lagging.exit("p-app-1", 0),
+               lambda: lagging.exit("p-job-1", 0))
+    assert api.attach(_loaded(), view=view, engine=lagging, sink=CollectingSink()) == 0
+    app = [seen for seen in view.seen if seen.startswith(("app-1", "exited app-1"))]
+    assert app == [f"app-1 1 {i}" for i in range(300)] + ["exited app-1 0"]
 
 
 def test_attach_follows_only_the_services_asked_for(engine, quick_logs):

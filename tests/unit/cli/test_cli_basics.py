@@ -38,12 +38,16 @@ def test_help_imports_no_heavy_package():
     )
     assert out.returncode == 0
     imported = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if "|" in line}
-    assert not imported & {"docker", "networkx", "jsonschema", "rich"}, imported & {"docker", "networkx", "jsonschema", "rich"}
+    heavy = imported & {"docker", "networkx", "jsonschema", "rich"}
+    assert not heavy, heavy
     assert "Usage:" in out.stdout
 
 
 def test_import_pycompose_is_light():
-    code = "import sys, pycompose, pycompose.errors; print(sorted(m for m in ('docker','networkx','jsonschema','rich','yaml','typer') if m in sys.modules))"
+    code = (
+        "import sys, pycompose, pycompose.errors; "
+        "print(sorted(m for m in ('docker','networkx','jsonschema','rich','yaml','typer') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

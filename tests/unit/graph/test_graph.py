@@ -49,3 +49,35 @@ def test_missing_required_dependency_is_an_error_optional_is_dropped():
         build_graph(project({"a": {"depends_on": {"x": {"required": True}}}}))
     graph = build_graph(project({"a": {"depends_on": {"x": {"required": False}}}}))
     assert graph.dependencies("a") == ()
+
+
+def test_networkx_answers_the_same_questions_alike():
+    """The plain-dict answers equal networkx's on random acyclic projects (networkx stays the reference)."""
+    import random
+
+    import networkx
+
+    for seed in range(60):
+        rng = random.Random(seed)
+        names = [f"s{i:02d}" for i in range(rng.randint(1, 14))]
+        rng.shuffle(names)
+        services = {}
+        for index, name in enumerate(names):  # edges only towards earlier names: acyclic
+            needs = rng.sample(names[:index], k=min(index, rng.randint(0, 3)))
+            services[name] = {"depends_on": {need: {} for need in needs}} if needs else {}
+        graph = build_graph(project(services))
+        full = graph.to_networkx()
+        only_services = full.subgraph(n for n in full if n[0] == "service")
+        expected = tuple(n[1] for n in networkx.lexicographical_topological_sort(only_services.reverse(copy=False)))
+        assert graph.start_order() == expected
+        picked = rng.sample(names, k=rng.randint(1, len(names)))
+        reach = set(picked) | {n[1] for p in picked for n in networkx.descendants(full, ("service", p))}
+        assert graph.with_dependencies(picked) == tuple(n for n in expected if n in reach)
+        for name in names:
+            assert [s for s, _ in graph.dependents(name)] == [s[1] for s, _ in full.in_edges(("service", name))]
+
+
+def test_a_three_service_cycle_is_spelled_out_by_networkx():
+    with pytest.raises(ConfigError, match=r"dependency cycle detected: \w -> \w -> \w -> \w"):
+        build_graph(project({"a": {"depends_on": {"b": {}}}, "b": {"depends_on": {"c": {}}},
+                             "c": {"depends_on": {"a": {}}}}))

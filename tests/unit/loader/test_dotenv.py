@@ -1,4 +1,4 @@
-""".env parsing as Compose v2 (compose-go dotenv) does it; every expectation was measured with docker-compose v2.40.3."""
+""".env parsing as Compose v2 (compose-go dotenv) does it; each expectation was measured with docker-compose v2.40.3."""
 
 from __future__ import annotations
 
@@ -17,24 +17,77 @@ OS_ENV = {"X": "os", "VAR_TO_BE_LOADED_FROM_OS_ENV": "fromos"}
 # with OS environment X=os, VAR_TO_BE_LOADED_FROM_OS_ENV=fromos (the lookup); fixtures are compose-go's dotenv/fixtures
 PARSED = [
     ('custom.format', 'FOO:BAR\nZOT:QIX', {'FOO': 'BAR', 'ZOT': 'QIX'}, []),
-    ('equals.env', "export OPTION_A='postgres://localhost:5432/database?sslmode=disable'\n\n", {'OPTION_A': 'postgres://localhost:5432/database?sslmode=disable'}, []),
+    ('equals.env',
+     "export OPTION_A='postgres://localhost:5432/database?sslmode=disable'\n\n",
+     {'OPTION_A': 'postgres://localhost:5432/database?sslmode=disable'},
+     []),
     ('exported.env', "export OPTION_A=2\nexport OPTION_B='\\n'\n", {'OPTION_A': '2', 'OPTION_B': '\\n'}, []),
-    ('inherited-multi-var.env', 'foo=bar\nVAR_TO_BE_LOADED_FROM_OS_ENV\nbar=baz\n', {'foo': 'bar', 'VAR_TO_BE_LOADED_FROM_OS_ENV': 'fromos', 'bar': 'baz'}, []),
+    ('inherited-multi-var.env',
+     'foo=bar\nVAR_TO_BE_LOADED_FROM_OS_ENV\nbar=baz\n',
+     {'foo': 'bar', 'VAR_TO_BE_LOADED_FROM_OS_ENV': 'fromos', 'bar': 'baz'},
+     []),
     ('inherited-not-found.env', 'VARIABLE_NOT_FOUND\n', {}, []),
     ('inherited-single-var.env', 'VAR_TO_BE_LOADED_FROM_OS_ENV\n', {'VAR_TO_BE_LOADED_FROM_OS_ENV': 'fromos'}, []),
-    ('plain.env', 'OPTION_A=1\nOPTION_B=2\nOPTION_C= 3\nOPTION_D =4\nOPTION_E = 5\n456 = ABC\nOPTION_F = \nOPTION_G=\nOPTION_H = my string # Inline comment\n', {'OPTION_A': '1', 'OPTION_B': '2', 'OPTION_C': '3', 'OPTION_D': '4', 'OPTION_E': '5', '456': 'ABC', 'OPTION_F': '', 'OPTION_G': '', 'OPTION_H': 'my string'}, []),
-    ('quoted.env', 'OPTION_A=\'1\'\nOPTION_B=\'2\'\nOPTION_C=\'\'\nOPTION_D=\'\\n\'\nOPTION_E="1"\nOPTION_F="2"\nOPTION_G=""\nOPTION_H="\\n"\nOPTION_I = "echo \'asd\'" # Inline comment\nOPTION_J = \'first line\nsecond line\nthird line\nand so on\'\nOPTION_K=\'Let\\\'s go!\'\nOPTION_Z = "last value"\n', {'OPTION_A': '1', 'OPTION_B': '2', 'OPTION_C': '', 'OPTION_D': '\\n', 'OPTION_E': '1', 'OPTION_F': '2', 'OPTION_G': '', 'OPTION_H': '\n', 'OPTION_I': "echo 'asd'", 'OPTION_J': 'first line\nsecond line\nthird line\nand so on', 'OPTION_K': "Let's go!", 'OPTION_Z': 'last value'}, []),
-    ('special.env', 'VAR.WITH.DOTS=dots\nVAR_WITH_UNDERSCORES=underscores\nVAR-WITH-DASHES=dashes\n', {'VAR.WITH.DOTS': 'dots', 'VAR_WITH_UNDERSCORES': 'underscores', 'VAR-WITH-DASHES': 'dashes'}, []),
-    ('substitutions-default.env', 'OPTION_A=${OPTION_A:-1}\nOPTION_B=${OPTION_A}\nOPTION_C=$OPTION_B\nOPTION_D=${OPTION_A}_${OPTION_B}\nOPTION_E=${OPTION_NOT_DEFINED}\n', {'OPTION_A': '1', 'OPTION_B': '1', 'OPTION_C': '1', 'OPTION_D': '1_1', 'OPTION_E': ''}, ['The "OPTION_NOT_DEFINED" variable is not set. Defaulting to a blank string.']),
-    ('substitutions.env', 'OPTION_A=1\nOPTION_B=${OPTION_A}\nOPTION_C=$OPTION_B\nOPTION_D=${OPTION_A}_${OPTION_B}\nOPTION_E=${OPTION_NOT_DEFINED}\n', {'OPTION_A': '1', 'OPTION_B': '1', 'OPTION_C': '1', 'OPTION_D': '1_1', 'OPTION_E': ''}, ['The "OPTION_NOT_DEFINED" variable is not set. Defaulting to a blank string.']),
-    ('unquoted.env', 'OPTION_A = "some quoted phrase"\nOPTION_B=first one with an unquoted phrase\nOPTION_C = then another one with an unquoted phrase\nOPTION_D = then another one with an unquoted phrase special è char\nOPTION_E = "then another one quoted phrase"\n', {'OPTION_A': 'some quoted phrase', 'OPTION_B': 'first one with an unquoted phrase', 'OPTION_C': 'then another one with an unquoted phrase', 'OPTION_D': 'then another one with an unquoted phrase special è char', 'OPTION_E': 'then another one quoted phrase'}, []),
-    ('utf8-bom.env', '\ufeffOPTION_A=1\nOPTION_B=2\nOPTION_C= 3\nOPTION_D =4\nOPTION_E = 5\n456 = ABC\nOPTION_F =\nOPTION_G=\nOPTION_H = my string # Inline comment\n', {'OPTION_A': '1', 'OPTION_B': '2', 'OPTION_C': '3', 'OPTION_D': '4', 'OPTION_E': '5', '456': 'ABC', 'OPTION_F': '', 'OPTION_G': '', 'OPTION_H': 'my string'}, []),
-    ('lookup-wins', 'X=file\nY=${X}\nZ=${Y}\nW=$$X\nV="\\$X"\n', {'X': 'file', 'Y': 'os', 'Z': 'os', 'W': '$X', 'V': '$X'}, []),
+    ('plain.env',
+     'OPTION_A=1\nOPTION_B=2\nOPTION_C= 3\nOPTION_D =4\nOPTION_E = 5\n456 = ABC\nOPTION_F = \nOPTION_G=\n'
+     'OPTION_H = my string # Inline comment\n',
+     {'OPTION_A': '1', 'OPTION_B': '2', 'OPTION_C': '3', 'OPTION_D': '4', 'OPTION_E': '5', '456': 'ABC', 'OPTION_F': '',
+      'OPTION_G': '', 'OPTION_H': 'my string'},
+     []),
+    ('quoted.env',
+     'OPTION_A=\'1\'\nOPTION_B=\'2\'\nOPTION_C=\'\'\nOPTION_D=\'\\n\'\nOPTION_E="1"\nOPTION_F="2"\nOPTION_G=""\n'
+     'OPTION_H="\\n"\nOPTION_I = "echo \'asd\'" # Inline comment\nOPTION_J = \'first line\nsecond line\nthird line\n'
+     'and so on\'\nOPTION_K=\'Let\\\'s go!\'\nOPTION_Z = "last value"\n',
+     {'OPTION_A': '1', 'OPTION_B': '2', 'OPTION_C': '', 'OPTION_D': '\\n', 'OPTION_E': '1', 'OPTION_F': '2',
+      'OPTION_G': '', 'OPTION_H': '\n', 'OPTION_I': "echo 'asd'",
+      'OPTION_J': 'first line\nsecond line\nthird line\nand so on', 'OPTION_K': "Let's go!", 'OPTION_Z': 'last value'},
+     []),
+    ('special.env',
+     'VAR.WITH.DOTS=dots\nVAR_WITH_UNDERSCORES=underscores\nVAR-WITH-DASHES=dashes\n',
+     {'VAR.WITH.DOTS': 'dots', 'VAR_WITH_UNDERSCORES': 'underscores', 'VAR-WITH-DASHES': 'dashes'},
+     []),
+    ('substitutions-default.env',
+     'OPTION_A=${OPTION_A:-1}\nOPTION_B=${OPTION_A}\nOPTION_C=$OPTION_B\nOPTION_D=${OPTION_A}_${OPTION_B}\n'
+     'OPTION_E=${OPTION_NOT_DEFINED}\n',
+     {'OPTION_A': '1', 'OPTION_B': '1', 'OPTION_C': '1', 'OPTION_D': '1_1', 'OPTION_E': ''},
+     ['The "OPTION_NOT_DEFINED" variable is not set. Defaulting to a blank string.']),
+    ('substitutions.env',
+     'OPTION_A=1\nOPTION_B=${OPTION_A}\nOPTION_C=$OPTION_B\nOPTION_D=${OPTION_A}_${OPTION_B}\n'
+     'OPTION_E=${OPTION_NOT_DEFINED}\n',
+     {'OPTION_A': '1', 'OPTION_B': '1', 'OPTION_C': '1', 'OPTION_D': '1_1', 'OPTION_E': ''},
+     ['The "OPTION_NOT_DEFINED" variable is not set. Defaulting to a blank string.']),
+    ('unquoted.env',
+     'OPTION_A = "some quoted phrase"\nOPTION_B=first one with an unquoted phrase\n'
+     'OPTION_C = then another one with an unquoted phrase\n'
+     'OPTION_D = then another one with an unquoted phrase special è char\n'
+     'OPTION_E = "then another one quoted phrase"\n',
+     {'OPTION_A': 'some quoted phrase', 'OPTION_B': 'first one with an unquoted phrase',
+      'OPTION_C': 'then another one with an unquoted phrase',
+      'OPTION_D': 'then another one with an unquoted phrase special è char',
+      'OPTION_E': 'then another one quoted phrase'},
+     []),
+    ('utf8-bom.env',
+     '\ufeffOPTION_A=1\nOPTION_B=2\nOPTION_C= 3\nOPTION_D =4\nOPTION_E = 5\n456 = ABC\nOPTION_F =\nOPTION_G=\n'
+     'OPTION_H = my string # Inline comment\n',
+     {'OPTION_A': '1', 'OPTION_B': '2', 'OPTION_C': '3', 'OPTION_D': '4', 'OPTION_E': '5', '456': 'ABC', 'OPTION_F': '',
+      'OPTION_G': '', 'OPTION_H': 'my string'},
+     []),
+    ('lookup-wins',
+     'X=file\nY=${X}\nZ=${Y}\nW=$$X\nV="\\$X"\n', {'X': 'file', 'Y': 'os', 'Z': 'os', 'W': '$X', 'V': '$X'}, []),
     ('earlier-keys', 'P=1\nQ=${P}2\nR="${Q}3"\nS=\'${Q}\'\n', {'P': '1', 'Q': '12', 'R': '123', 'S': '${Q}'}, []),
-    ('comments', '  # c\nA=1 # c\n#B=2\nC="a # b"\nD=a#b\nE= #x\nF=x\t#tab\n', {'A': '1', 'C': 'a # b', 'D': 'a#b', 'E': '#x', 'F': 'x\t#tab'}, []),
+    ('comments',
+     '  # c\nA=1 # c\n#B=2\nC="a # b"\nD=a#b\nE= #x\nF=x\t#tab\n',
+     {'A': '1', 'C': 'a # b', 'D': 'a#b', 'E': '#x', 'F': 'x\t#tab'},
+     []),
     ('after-quote', 'D="a"b\nE=2\n', {'D': 'a', 'E': '2'}, []),
-    ('escapes', 'E="q\\tq\\nq\\x41\\0101\\\\\\"\\a\\0\\01\\0777\\$X\\\'"\nF=\'s\\ts $X \\\' \\\\\'\n', {'E': 'q\tq\nq\\x41A\\"\x07\\\\1\\777$X\\\'', 'F': "s\\ts $X ' \\\\"}, []),
-    ('export', 'export\tA=1\nexport B\n  C  =  spaced  \nD:  yaml\nexportE=1\n', {'A': '1', 'C': 'spaced', 'D': 'yaml', 'exportE': '1'}, []),
+    ('escapes',
+     'E="q\\tq\\nq\\x41\\0101\\\\\\"\\a\\0\\01\\0777\\$X\\\'"\nF=\'s\\ts $X \\\' \\\\\'\n',
+     {'E': 'q\tq\nq\\x41A\\"\x07\\\\1\\777$X\\\'', 'F': "s\\ts $X ' \\\\"},
+     []),
+    ('export',
+     'export\tA=1\nexport B\n  C  =  spaced  \nD:  yaml\nexportE=1\n',
+     {'A': '1', 'C': 'spaced', 'D': 'yaml', 'exportE': '1'},
+     []),
     ('empty-key', '=v\n', {'': 'v'}, []),
     ('crlf', 'A=1\r\nB="2"\r\nC=\'3\'\r\n', {'A': '1', 'B': '2', 'C': '3'}, []),
     ('bare-earlier', 'K=1\nK\nX\nNOPE\n', {'K': '1', 'X': 'os'}, []),
@@ -46,11 +99,15 @@ PARSED = [
 ]
 # (name, .env text, v2 error message) with the file named /x/.env
 FAILURES = [
-    ('invalid1.env', '# some comments\nfoo="\n  a\n  multine\n  value\n"\nINVALID LINE\nzot=qix', 'failed to read /x/.env: line 7: key cannot contain a space'),
+    ('invalid1.env',
+     '# some comments\nfoo="\n  a\n  multine\n  value\n"\nINVALID LINE\nzot=qix',
+     'failed to read /x/.env: line 7: key cannot contain a space'),
     ('space-key', 'A B=1\n', 'failed to read /x/.env: line 1: key cannot contain a space'),
     ('bad-char', 'A$=1\n', 'failed to read /x/.env: line 1: unexpected character "$" in variable name "A$=1"'),
-    ('bad-char2', '\n\nOK=1\nAéç*=1\n', 'failed to read /x/.env: line 4: unexpected character "*" in variable name "Aéç*=1"'),
-    ('unterminated', '\n\nA="unterminated\nB=1\n\n', 'failed to read /x/.env: line 6: unterminated quoted value "unterminated'),
+    ('bad-char2',
+     '\n\nOK=1\nAéç*=1\n', 'failed to read /x/.env: line 4: unexpected character "*" in variable name "Aéç*=1"'),
+    ('unterminated',
+     '\n\nA="unterminated\nB=1\n\n', 'failed to read /x/.env: line 6: unterminated quoted value "unterminated'),
     ('unterminated-single', "A='x\n", "failed to read /x/.env: line 2: unterminated quoted value 'x"),
     ('export-eof', 'A=1\nexport ', 'failed to read /x/.env: zero length string'),
     ('required', 'A="${X:-d} ${Q:?boom}"\n', 'failed to read /x/.env: required variable Q is missing a value: boom'),
@@ -116,7 +173,9 @@ def test_read_dotenv_permission_denied(tmp_path):
         read_dotenv(str(path), lookup=lambda _: None)
 
 
-_DOTENV_PIECES = ["A", "b", "=", ":", " ", "\t", "\n", "#", "'", '"', "\\", "$", "{", "}", "export ", "é", "1", "-", "\r"]
+_DOTENV_PIECES = [
+    "A", "b", "=", ":", " ", "\t", "\n", "#", "'", '"', "\\", "$", "{", "}", "export ", "é", "1", "-", "\r",
+]
 
 
 @settings(max_examples=300, deadline=None)

@@ -101,7 +101,8 @@ def _mutated(draw) -> str:
     if draw(st.booleans()):
         # a text-level edit: YAML syntax errors, odd indentation, tags
         position = draw(st.integers(0, len(text)))
-        text = text[:position] + draw(st.sampled_from(["\t", ":", "- ", "{", "'", "!!binary ", "&a ", "*a", "\n  ", "#"])) + text[position:]
+        edit = draw(st.sampled_from(["\t", ":", "- ", "{", "'", "!!binary ", "&a ", "*a", "\n  ", "#"]))
+        text = text[:position] + edit + text[position:]
     return text
 
 

@@ -85,23 +85,26 @@ SUBSTITUTIONS = [
     ('$_', 'us', []),
     ('${_}', 'us', []),
 ]
+# how v2 words the two kinds of error, before what it quotes of the value
+INVALID = "invalid interpolation format for services.s.environment.K.\nYou may need to escape any $ with another $.\n"
+REQUIRED = "error while interpolating services.s.environment.K: required variable "
 ERRORS = [
-    ('${', 'invalid interpolation format for services.s.environment.K.\nYou may need to escape any $ with another $.\n${'),
-    ('${}', 'invalid interpolation format for services.s.environment.K.\nYou may need to escape any $ with another $.\n${}'),
-    ('${1X}', 'invalid interpolation format for services.s.environment.K.\nYou may need to escape any $ with another $.\n${1X}'),
-    ('${A', 'invalid interpolation format for services.s.environment.K.\nYou may need to escape any $ with another $.\n${A'),
-    ('${A:x}', 'invalid interpolation format for services.s.environment.K.\nYou may need to escape any $ with another $.\n${A:x}'),
-    ('${A*}', 'invalid interpolation format for services.s.environment.K.\nYou may need to escape any $ with another $.\n${A*}'),
-    ('x ${ y', 'invalid interpolation format for services.s.environment.K.\nYou may need to escape any $ with another $.\nx ${ y'),
-    ('${UNSET:-${B}x', 'invalid interpolation format for services.s.environment.K.\nYou may need to escape any $ with another $.\n${B'),
-    ('${UNSET:?need it}', 'error while interpolating services.s.environment.K: required variable UNSET is missing a value: need it'),
-    ('${E:?}', 'error while interpolating services.s.environment.K: required variable E is missing a value'),
-    ('${UNSET?}', 'error while interpolating services.s.environment.K: required variable UNSET is missing a value'),
-    ('${UNSET?need ${A}}', 'error while interpolating services.s.environment.K: required variable UNSET is missing a value: need va'),
-    ('${A} ${', 'invalid interpolation format for services.s.environment.K.\nYou may need to escape any $ with another $.\n${A} ${'),
-    ('${UNSET:-${}}', 'invalid interpolation format for services.s.environment.K.\nYou may need to escape any $ with another $.\n${}'),
-    ('${ A}', 'invalid interpolation format for services.s.environment.K.\nYou may need to escape any $ with another $.\n${ A}'),
-    ('${A }', 'invalid interpolation format for services.s.environment.K.\nYou may need to escape any $ with another $.\n${A }'),
+    ('${', INVALID + '${'),
+    ('${}', INVALID + '${}'),
+    ('${1X}', INVALID + '${1X}'),
+    ('${A', INVALID + '${A'),
+    ('${A:x}', INVALID + '${A:x}'),
+    ('${A*}', INVALID + '${A*}'),
+    ('x ${ y', INVALID + 'x ${ y'),
+    ('${UNSET:-${B}x', INVALID + '${B'),
+    ('${UNSET:?need it}', REQUIRED + 'UNSET is missing a value: need it'),
+    ('${E:?}', REQUIRED + 'E is missing a value'),
+    ('${UNSET?}', REQUIRED + 'UNSET is missing a value'),
+    ('${UNSET?need ${A}}', REQUIRED + 'UNSET is missing a value: need va'),
+    ('${A} ${', INVALID + '${A} ${'),
+    ('${UNSET:-${}}', INVALID + '${}'),
+    ('${ A}', INVALID + '${ A}'),
+    ('${A }', INVALID + '${A }'),
 ]
 
 
@@ -156,7 +159,8 @@ def test_keys_and_non_strings_are_not_interpolated():
 
 def test_tags_keep_their_wrapper():
     data = {"a": Override({"b": "$A"}), "c": Reset(None), "d": Reset(["$A"])}
-    assert interpolate(data, ENV, warn=lambda _: None) == {"a": Override({"b": "va"}), "c": Reset(None), "d": Reset(["va"])}
+    expected = {"a": Override({"b": "va"}), "c": Reset(None), "d": Reset(["va"])}
+    assert interpolate(data, ENV, warn=lambda _: None) == expected
 
 
 def test_dollar_escape_becomes_single_dollar():
@@ -176,7 +180,8 @@ def _service(**fields):
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        ({"cpus": "0.1", "cpu_percent": "1e2", "oom_score_adj": "-5"}, {"cpus": 0.1, "cpu_percent": 100.0, "oom_score_adj": -5}),
+        ({"cpus": "0.1", "cpu_percent": "1e2", "oom_score_adj": "-5"},
+         {"cpus": 0.1, "cpu_percent": 100.0, "oom_score_adj": -5}),
         ({"ulimits": {"nofile": {"soft": "10", "hard": "20"}, "nproc": "30"}},
          {"ulimits": {"nofile": {"soft": 10, "hard": 20}, "nproc": 30}}),
         ({"cpus": "1_0"}, {"cpus": 10.0}),
@@ -227,20 +232,28 @@ def test_yaml11_booleans_warn():
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"init": "maybe"}, "error while interpolating services.s.init: failed to cast to expected type: invalid boolean: maybe"),
-        ({"init": " true"}, "error while interpolating services.s.init: failed to cast to expected type: invalid boolean:  true"),
+        ({"init": "maybe"},
+         "error while interpolating services.s.init: failed to cast to expected type: invalid boolean: maybe"),
+        ({"init": " true"},
+         "error while interpolating services.s.init: failed to cast to expected type: invalid boolean:  true"),
         ({"ports": [{"target": "80x"}]},
-         'error while interpolating services.s.ports.[].target: failed to cast to expected type: strconv.Atoi: parsing "80x": invalid syntax'),
+         'error while interpolating services.s.ports.[].target: failed to cast to expected type: '
+         'strconv.Atoi: parsing "80x": invalid syntax'),
         ({"cpu_count": " 2"},
-         'error while interpolating services.s.cpu_count: failed to cast to expected type: strconv.ParseInt: parsing " 2": invalid syntax'),
+         'error while interpolating services.s.cpu_count: failed to cast to expected type: '
+         'strconv.ParseInt: parsing " 2": invalid syntax'),
         ({"cpus": "1e39"},
-         'error while interpolating services.s.cpus: failed to cast to expected type: strconv.ParseFloat: parsing "1e39": value out of range'),
+         'error while interpolating services.s.cpus: failed to cast to expected type: '
+         'strconv.ParseFloat: parsing "1e39": value out of range'),
         ({"scale": "99999999999999999999"},
-         'error while interpolating services.s.scale: failed to cast to expected type: strconv.Atoi: parsing "99999999999999999999": value out of range'),
+         'error while interpolating services.s.scale: failed to cast to expected type: '
+         'strconv.Atoi: parsing "99999999999999999999": value out of range'),
         ({"cpus": "0x10"},
-         'error while interpolating services.s.cpus: failed to cast to expected type: strconv.ParseFloat: parsing "0x10": invalid syntax'),
+         'error while interpolating services.s.cpus: failed to cast to expected type: '
+         'strconv.ParseFloat: parsing "0x10": invalid syntax'),
         ({"cpus": "0x1.8"},
-         'error while interpolating services.s.cpus: failed to cast to expected type: strconv.ParseFloat: parsing "0x1.8": invalid syntax'),
+         'error while interpolating services.s.cpus: failed to cast to expected type: '
+         'strconv.ParseFloat: parsing "0x1.8": invalid syntax'),
     ],
 )
 def test_cast_errors_have_v2_messages(fields, message):

@@ -146,7 +146,9 @@ def _binary_config(binary, tmp_path, *args):
 def test_selection_equals_binary_output(reference_compose, tmp_path, profiles, explicit):
     everything = _binary_config(reference_compose, tmp_path, "--profile", "*", "config", "--format", "json")
     flags = [arg for p in profiles for arg in ("--profile", p)]
-    expected = _binary_config(reference_compose, tmp_path, *flags, "config", "--no-consistency", "--format", "json", *explicit)
+    expected = _binary_config(
+        reference_compose, tmp_path, *flags, "config", "--no-consistency", "--format", "json", *explicit
+    )
     try:
         actual, _ = select_services(everything, profiles=profiles, explicit=explicit)
     except ComposeError as error:

@@ -174,7 +174,8 @@ def test_timestamps_keep_their_text_and_know_go_rendering():
 
 
 def test_reset_and_override_tags():
-    data = load_documents("a: !reset []\nb: !override {c: 1}\nd: !reset\ne: !override 0755\nf: !override '1'\n", "f")[0].data
+    text = "a: !reset []\nb: !override {c: 1}\nd: !reset\ne: !override 0755\nf: !override '1'\n"
+    data = load_documents(text, "f")[0].data
     assert data == {"a": Reset(), "b": Override({"c": 1}), "d": Reset(None), "e": Override(493), "f": Override("1")}
 
 
@@ -228,12 +229,14 @@ def test_non_string_keys_are_kept_typed_for_the_schema_stage():
          'compose.yaml:4:5: mapping key "image" already defined at line 3'),
         ("l:\n  a: 1\n  \"a\": 2\n", 'compose.yaml:3:3: mapping key "a" already defined at line 2'),
         ("x:\n  1: a\n  \"1\": b\n", 'compose.yaml:3:3: mapping key "1" already defined at line 2'),
-        ("a: &a {k: 1}\nb:\n  k: 3\n  <<: *a\n  <<: {z: 1}\n", 'compose.yaml:5:3: mapping key "<<" already defined at line 4'),
+        ("a: &a {k: 1}\nb:\n  k: 3\n  <<: *a\n  <<: {z: 1}\n",
+         'compose.yaml:5:3: mapping key "<<" already defined at line 4'),
         ("a: &a {k: 1}\nb:\n  <<: *a\n  k: 2\n  k: 3\n", 'compose.yaml:5:3: mapping key "k" already defined at line 4'),
         ("x:\n  [1, 2]: a\n", "compose.yaml:2:3: yaml: invalid map key: []interface {}{1, 2}"),
         ("x:\n  {a: 1}: a\n", 'compose.yaml:2:3: yaml: invalid map key: map[string]interface {}{"a":1}'),
         ("<<: 1\n", "compose.yaml:1:5: yaml: map merge requires map or sequence of maps as the value"),
-        ("a: &a {k: 1}\nb:\n  <<: [*a, 1]\n", "compose.yaml:3:12: yaml: map merge requires map or sequence of maps as the value"),
+        ("a: &a {k: 1}\nb:\n  <<: [*a, 1]\n",
+         "compose.yaml:3:12: yaml: map merge requires map or sequence of maps as the value"),
         ("a: *nope\n", "compose.yaml:1:4: yaml: unknown anchor 'nope' referenced"),
         ("a: !!int x\n", "compose.yaml:1:4: yaml: cannot decode !!str `x` as a !!int"),
         ("a: !!float x\n", "compose.yaml:1:4: yaml: cannot decode !!str `x` as a !!float"),
@@ -242,7 +245,8 @@ def test_non_string_keys_are_kept_typed_for_the_schema_stage():
         # (v2 often names the line where the enclosing block started instead)
         ("services:\n  a: [1\n", "compose.yaml:3:1: yaml: did not find expected ',' or ']'"),
         ("services:\n  s:\n    image: busybox\n   bad: 1\n", "compose.yaml:4:4: yaml: did not find expected key"),
-        ("services:\n  s:\n    image: a: b\n", "compose.yaml:3:13: yaml: mapping values are not allowed in this context"),
+        ("services:\n  s:\n    image: a: b\n",
+         "compose.yaml:3:13: yaml: mapping values are not allowed in this context"),
         ("services:\n  s:\n\timage: x\n", "compose.yaml:3:1: yaml: found character that cannot start any token"),
         ("services:\n  s:\n    image: \"unterminated\n", "compose.yaml:4:1: yaml: found unexpected end of stream"),
         ("a: @x\n", "compose.yaml:1:4: yaml: found character that cannot start any token"),
@@ -324,7 +328,10 @@ def test_control_characters_are_refused_as_in_v2():
     assert str(error.value) == "compose.yaml:2:8: yaml: control characters are not allowed"
 
 
-_YAML_PIECES = list("ab:- \n\t#'\"{}[],&*!|>%@`$\\=x0.19_~?<") + ["<<", "---", "!!int", "!reset", "\u00e9", "\x00", "\x85"]
+_YAML_PIECES = [
+    *"ab:- \n\t#'\"{}[],&*!|>%@`$\\=x0.19_~?<",
+    *["<<", "---", "!!int", "!reset", "\u00e9", "\x00", "\x85"],
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -400,8 +407,10 @@ def test_aliases_to_earlier_nodes_are_no_cycle():
         ("{" * 100_000 + "}" * 100_000, "f:1:1001: yaml: exceeded max depth of 200"),
         ("[" * 100_000, "f:1:1001: yaml: exceeded max depth of 200"),
         ("x: " + "[" * 300 + "]" * 300, "f:1:203: yaml: exceeded max depth of 200"),
-        ("".join(" " * i + f"k{i}:\n" for i in range(5000)) + " " * 5000 + "v\n", "f:1000:1004: yaml: exceeded max depth of 200"),
-        ("".join(" " * i + f"k{i}:\n" for i in range(300)) + " " * 300 + "v\n", "f:201:201: yaml: exceeded max depth of 200"),
+        ("".join(" " * i + f"k{i}:\n" for i in range(5000)) + " " * 5000 + "v\n",
+         "f:1000:1004: yaml: exceeded max depth of 200"),
+        ("".join(" " * i + f"k{i}:\n" for i in range(300)) + " " * 300 + "v\n",
+         "f:201:201: yaml: exceeded max depth of 200"),
     ],
 )
 def test_deep_nesting_is_a_config_error(text, expected):

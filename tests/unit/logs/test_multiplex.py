@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from pycompose.logs import LineSplitter, LogLine, LogOptions, LogTarget, engine_timestamp, go_duration, multiplex
+from pycompose.logs import (
+    LineFormat,
+    LineSplitter,
+    LogLine,
+    LogOptions,
+    LogTarget,
+    engine_timestamp,
+    go_duration,
+    multiplex,
+)
 from pycompose.presentation.logview import LogFormatter
 
 
@@ -37,10 +46,22 @@ def test_lines_are_never_cut_or_merged_across_streams_and_chunks():
 def test_prefixes_are_padded_to_the_longest_name_and_coloured_per_service():
     formatter = LogFormatter([LogTarget("1", "longername-1", "longername"), LogTarget("2", "web-1", "web")],
                              color=True)
-    assert formatter.format(LogLine("web-1", "web", 1, "hi")) == "\033[33mweb-1         | \033[0mhi\n"
+    assert formatter.format(LogLine("web-1", "web", 1, "hi")) == "\033[33mweb-1         | \033[0mhi"
     plain = LogFormatter([LogTarget("2", "web-1", "web")])
-    assert plain.format(LogLine("web-1", "web", 1, "hi")) == "web-1  | hi\n"
-    assert LogFormatter(prefix=False).format(LogLine("web-1", "web", 1, "hi")) == "hi\n"
+    assert plain.format(LogLine("web-1", "web", 1, "hi")) == "web-1  | hi"
+    assert LogFormatter(prefix=False, color=True).format(LogLine("web-1", "web", 1, "hi")) == "hi"
+
+
+def test_the_plain_text_of_a_line_is_the_cores_and_the_width_grows_as_names_join():
+    text = LineFormat([LogTarget("2", "web-1", "web")])
+    line = LogLine("web-1", "web", 1, "hi", "2024-01-02T03:04:05.000000001Z")
+    assert text.format(line) == "web-1  | hi"
+    text.add(LogTarget("3", "worker-10", "worker"))
+    assert text.format(line) == "web-1      | hi"
+    assert LineFormat(prefix=False, timestamps=True).format(line) == "2024-01-02T03:04:05.000000001Z hi"
+    assert LineFormat(timestamps=True).format(LogLine("a-1", "a", 1, "no time")) == "a-1  | no time"
+    coloured = LogFormatter([LogTarget("2", "web-1", "web")], color=True, timestamps=True)
+    assert coloured.format(line) == "\033[36mweb-1  | \033[0m2024-01-02T03:04:05.000000001Z hi"
 
 
 def test_since_and_until_values_as_the_docker_cli_reads_them():

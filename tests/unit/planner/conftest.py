@@ -33,7 +33,8 @@ def container(proj, service_name: str, number: int = 1, *, state: str = "running
               health: str | None = None, oneoff: bool = False, image_id: str = "sha256:busybox") -> ObservedContainer:
     """An observed container of `proj`, up to date unless `config_hash` says otherwise."""
     if config_hash is None:
-        config_hash = hashing.service_hash(proj.service(service_name).config) if service_name in proj.service_names() else "x"
+        known = service_name in proj.service_names()
+        config_hash = hashing.service_hash(proj.service(service_name).config) if known else "x"
     name = f"{proj.name}-{service_name}-{number}"
     return ObservedContainer(
         id=f"id-{service_name}-{number}", name=name, state=state, health=health,

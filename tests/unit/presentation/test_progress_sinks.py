@@ -160,7 +160,8 @@ def test_plain_pull_and_build_lines_are_worded_as_v2_prints_them():
 
     # measured with Compose v2.40.3 --progress plain: pulls name the service alone, with a trailing space
     assert plain_line(Event("Service", "web", "Pulling", named_alone=True)) == " web Pulling "
-    assert plain_line(Event("Layer", "9ad63333ebc9", "Pull complete", named_alone=True)) == " 9ad63333ebc9 Pull complete "
+    assert plain_line(Event("Layer", "9ad63333ebc9", "Pull complete", named_alone=True)) \
+        == " 9ad63333ebc9 Pull complete "
     assert plain_line(Event("Layer", "9ad63333ebc9", "Downloading", "[=====>  ]     112B/180B", named_alone=True)) \
         == " 9ad63333ebc9 Downloading [=====>  ]     112B/180B"
     assert plain_line(Event("Service", "web", "Skipped", "- Image is already present locally", named_alone=True)) \
