@@ -72,6 +72,16 @@ class GlobalOptions:
         with open_sink(self.progress_mode(), title=title, dry_run=self.dry_run) as sink:
             yield sink
 
+    @contextmanager
+    def line_sink(self) -> Iterator[EventSink]:
+        """Progress printed between other output (attached `up`'s logs): plain lines instead of a live view;
+        `json` and `quiet` as asked."""
+        from pycompose.presentation.progress import open_sink
+
+        mode = self.progress_mode()
+        with open_sink("plain" if mode == "tty" else mode, dry_run=self.dry_run) as sink:
+            yield sink
+
 
 def global_options(ctx: typer.Context) -> GlobalOptions:
     """The GlobalOptions of the running command line."""

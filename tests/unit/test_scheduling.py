@@ -132,7 +132,7 @@ def test_ctrl_c_while_waiting_propagates_at_once_and_cancels(monkeypatch):
         cancelled.wait(5)  # a cooperative wait (the executor's health poll)
         release.set()
 
-    monkeypatch.setattr(scheduling, "wait", interrupted)
+    monkeypatch.setattr("concurrent.futures.wait", interrupted)  # run_jobs imports it when it runs
     began = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
         run_jobs([Job("health", waiting_job), job("next", ("health",))], cancelled=cancelled)

@@ -151,9 +151,10 @@ def up(
         api.up(source, options, run=flags.run_options(), sink=sink)
     if not attached:
         return
-    code = api.attach(source, services=tuple(attach or services or ()), exclude=tuple(no_attach or ()),
-                      timeout=timeout, abort_on_exit=abort_on_container_exit or bool(exit_code_from),
-                      exit_code_from=exit_code_from, view=view, since=began)
+    with flags.line_sink() as sink:
+        code = api.attach(source, services=tuple(attach or services or ()), exclude=tuple(no_attach or ()),
+                          timeout=timeout, abort_on_exit=abort_on_container_exit or bool(exit_code_from),
+                          exit_code_from=exit_code_from, view=view, since=began, sink=sink)
     raise typer.Exit(code)
 
 

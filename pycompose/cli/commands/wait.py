@@ -28,6 +28,8 @@ def wait(
         sys.stdout.write(f'container "{container.id}" exited with status code {code}\n')
         sys.stdout.flush()
 
-    source = global_options(ctx).project_options(services=tuple(services))
-    code = api.wait(source, tuple(services), down_project=down_project, on_exit=report)
+    flags = global_options(ctx)
+    source = flags.project_options(services=tuple(services))
+    with flags.line_sink() as sink:  # `--down-project` reports taking the project down
+        code = api.wait(source, tuple(services), down_project=down_project, on_exit=report, sink=sink)
     raise typer.Exit(code)
