@@ -127,7 +127,9 @@ class DockerEngine:
         if unreachable or isinstance(error, ReadUnreachable):
             return EngineUnreachable(
                 f"Cannot connect to the Docker daemon at {self.host}. Is the docker daemon running?")
-        if requests is not None and isinstance(error, requests.RequestException):  # a timeout, a broken answer
+        urllib3 = sys.modules.get("urllib3.exceptions")
+        broken = requests is not None and isinstance(error, requests.RequestException)  # a timeout, a broken answer
+        if broken or (urllib3 is not None and isinstance(error, urllib3.HTTPError)):  # a stream cut mid-read
             return EngineError(f"error talking to the Docker daemon at {self.host}: {error}")
         return None
 
@@ -371,13 +373,15 @@ class DockerEngine:
             api._raise_for_status(response)
         api._disable_socket_timeout(api._get_raw_response_socket(response))
         try:
-            if tty:
-                while True:
-                    data = response.raw.read1(65536) if hasattr(response.raw, "read1") else response.raw.read(4096)
-                    if not data:
-                        return
-                    yield 1, data
-            yield from _frames(response.raw.read)
+            with self._errors():  # a connection dropped mid-stream is the engine's failure, not a bug
+                if tty:
+                    while True:
+                        raw = response.raw
+                        data = raw.read1(65536) if hasattr(raw, "read1") else raw.read(4096)
+                        if not data:
+                            return
+                        yield 1, data
+                yield from _frames(response.raw.read)
         finally:
             response.close()
 
