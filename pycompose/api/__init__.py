@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pycompose.api.attached import AttachView, attach  # noqa: F401 - for type checkers; served by __getattr__
-    from pycompose.api.containers import (  # noqa: F401 - Terminal, resolve_for_logs: beside the curated surface
+    from pycompose.api.containers import (  # noqa: F401 - Terminal: beside the curated surface
         Terminal,
         exec_command,
         images,
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
         logs,
         port,
         ps,
-        resolve_for_logs,
         service_names,
         wait,
         wait_healthy,
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     from pycompose.api.project import Project
     from pycompose.api.records import ContainerRecord, PublishedPort
     from pycompose.images.operations import BuildOptions, PullOptions, PushOptions, build, pull, push
+    from pycompose.logs import resolve_for_logs  # noqa: F401 - beside the curated surface
     from pycompose.session import RunOptions
 
 __all__ = [
@@ -53,7 +53,8 @@ _HOMES = {
     "pycompose.api.records": ("ContainerRecord", "PublishedPort"),
     "pycompose.api.lifecycle": ("up", "down", "stop", "start", "restart", "kill", "rm"),
     "pycompose.api.containers": ("ps", "images", "list_projects", "service_names", "port", "exec_command", "logs",
-                                 "wait", "wait_healthy", "resolve_for_logs", "Terminal"),
+                                 "wait", "wait_healthy", "Terminal"),
+    "pycompose.logs": ("resolve_for_logs",),
     "pycompose.api.attached": ("attach", "AttachView"),
     "pycompose.api.project": ("Project",),
     "pycompose.images.operations": ("BuildOptions", "PullOptions", "PushOptions", "build", "pull", "push"),

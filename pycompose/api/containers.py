@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pycompose.api.options import ExecOptions
 from pycompose.api.records import ContainerRecord
 from pycompose.errors import OperationFailed
-from pycompose.logs import log_prefix, resolve_for_logs  # noqa: F401 - resolve_for_logs: served by api
 from pycompose.session import ProjectSource, check_services, engine_of, project_or_labels
 from pycompose.session import project as bound_project
 
@@ -146,7 +145,7 @@ def logs(source: ProjectSource, services: Sequence[str] = (), *, tail: int | Non
     Containers come one after the other by service and number (not interleaved by time); with `prefix` each line
     starts `web-1  | ` as in v2.
     """
-    from pycompose.logs import LineFormat, LogLine, LogTarget
+    from pycompose.logs import LineFormat, LogLine, LogTarget, log_prefix  # not on `ps`/`ls`'s path
 
     engine = engine_of(engine)
     project, _ = project_or_labels(source, engine)

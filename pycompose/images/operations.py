@@ -93,7 +93,6 @@ def ensure_images(project: ModelProject, graph, engine: Engine, options: ImageNe
 
     from pycompose.errors import NotFound
     from pycompose.images import pull as pulling
-    from pycompose.images.run import build_services
 
     names = graph.with_dependencies(options.services) if options.services and not options.no_deps else (
         options.services or project.service_names())
@@ -116,6 +115,8 @@ def ensure_images(project: ModelProject, graph, engine: Engine, options: ImageNe
         local = _local_images(images, services)
     builds = pulling.plan_builds(services, local, pull=options.pull, build=options.build, no_build=options.no_build)
     if builds:
+        from pycompose.images.run import build_services
+
         build_services(project, builds, engine, sink, environment=environment, quiet=options.quiet_pull,
                        parallel=session.parallel(run, environment))
         images = _inspect_images(engine, project)

@@ -7,37 +7,53 @@ renderer.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+# Plain classes, not dataclasses: these are constant tables read on every `up` (for the config hash), and a
+# frozen dataclass costs a millisecond of start-up each to create.
 
-@dataclass(frozen=True)
+
 class Struct:
-    """A Go struct: `fields` maps a JSON key to its type; `values` are non-pointer struct fields."""
+    """A Go struct: `fields` maps a JSON key to its type."""
 
-    fields: Mapping[str, Any] = field(default_factory=dict)
-    values: frozenset[str] = frozenset()
-    """Non-pointer struct fields: JSON prints them even when empty, yaml.v3's omitempty drops them."""
-    nullable: frozenset[str] = frozenset()
-    """Fields JSON prints as null (`json:"command"`), yaml.v3's omitempty drops when nil."""
-    untagged: bool = False
-    """Fields without tags: JSON uses the Go name (`Path`), yaml.v3 its lower case (`path`)."""
+    __slots__ = ("fields", "values", "nullable", "untagged")
+
+    def __init__(self, fields: Mapping[str, Any] | None = None, *, values: frozenset[str] = frozenset(),
+                 nullable: frozenset[str] = frozenset(), untagged: bool = False) -> None:
+        self.fields: Mapping[str, Any] = fields or {}
+        self.values = values
+        """Non-pointer struct fields: JSON prints them even when empty, yaml.v3's omitempty drops them."""
+        self.nullable = nullable
+        """Fields JSON prints as null (`json:"command"`), yaml.v3's omitempty drops when nil."""
+        self.untagged = untagged
+        """Fields without tags: JSON uses the Go name (`Path`), yaml.v3 its lower case (`path`)."""
 
 
-@dataclass(frozen=True)
 class Map:
-    values: Any = None
+    """A Go map: keys re-sorted, every value of the type `values`."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Any = None) -> None:
+        self.values = values
 
 
-@dataclass(frozen=True)
 class List:
-    items: Any = None
+    """A Go slice of `items`."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Any = None) -> None:
+        self.items = items
 
 
-@dataclass(frozen=True)
 class Custom:
-    render: str
-    """Which of the renderer's custom YAML forms (a Go MarshalYAML method): `env_file`, `ulimit`."""
+    """A type with a YAML form of its own (a Go MarshalYAML method): `render` names it (`env_file`, `ulimit`)."""
+
+    __slots__ = ("render",)
+
+    def __init__(self, render: str) -> None:
+        self.render = render
 
 
 def _s(**fields: Any) -> dict[str, Any]:
