@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
 from pycompose import hashing, labels
-from pycompose.engine.base import Engine
 from pycompose.errors import ComposeError, InUse, OperationFailed
 from pycompose.events import Event, EventSink, resource_of
 from pycompose.model import Condition, Project
@@ -23,6 +23,9 @@ from pycompose.observed import ObservedContainer, ObservedState
 from pycompose.plan import Action, ActionKind, Plan
 from pycompose.readiness import POLL_SECONDS, Verdict, judge, poll
 from pycompose.scheduling import Cancelled, Job, run_jobs
+
+if TYPE_CHECKING:
+    from pycompose.engine.base import Engine
 
 
 @dataclass

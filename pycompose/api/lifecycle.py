@@ -55,7 +55,7 @@ def up(
 
 def _converge(project: ModelProject, environment: Mapping[str, str], graph: ProjectGraph, engine: Engine,
               options: UpOptions, run: RunOptions, sink: EventSink) -> None:
-    from pycompose.images.operations import ensure_images
+    from pycompose.images.ensure import ensure_images
     from pycompose.planner.up import plan_up
 
     observed = observe(engine, project, details=run.dry_run)  # a dry run names what changed: inspect

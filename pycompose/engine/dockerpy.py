@@ -18,10 +18,9 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from pycompose import labels
-from pycompose.engine.base import BuildSpec, ContainerSpec, ExecSpec, NetworkAttachment, OutputLine
 from pycompose.engine.context import EngineEndpoint, resolve_endpoint
 from pycompose.errors import EngineError, EngineUnreachable, InUse, NotFound
 from pycompose.observed import (
@@ -34,6 +33,9 @@ from pycompose.observed import (
     ObservedVolume,
     PortBinding,
 )
+
+if TYPE_CHECKING:  # values of the port, only annotated here
+    from pycompose.engine.base import BuildSpec, ContainerSpec, ExecSpec, NetworkAttachment, OutputLine
 
 _EXIT_CODE = re.compile(r"Exited \((-?\d+)\)")
 

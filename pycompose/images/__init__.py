@@ -3,7 +3,7 @@
 Decisions, no engine calls: the build context tar (`context`), `.dockerignore` rules (`dockerignore`), image names
 and labels as Compose v2 gives them (`naming`), build inputs (`spec`), build order (`run`), pull policies (`pull`)
 and the images `down --rmi` removes (`prune`). `operations` runs them through the engine port: `build`, `pull`,
-`push` and the images `up` needs (re-exported by `pycompose.api`).
+`push` (re-exported by `pycompose.api`); `ensure` the images `up` needs before it creates anything.
 
 This `__init__` imports nothing, so that a command reaches only the modules it uses.
 """
