@@ -7,10 +7,9 @@ import subprocess
 import uuid
 
 import pytest
+from engine_cleanup import remove_project_resources
 
 from pycompose.loader.options import LoadedProject
-
-PROJECT_LABEL = "com.docker.compose.project"
 
 
 def _engine_answers() -> bool:
@@ -32,20 +31,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/engine" in str(item.fspath):
             item.add_marker(skip)
-
-
-def remove_project_resources(name: str) -> None:
-    """Everything labelled with the project, whatever state a failed test left it in."""
-    import docker
-
-    client = docker.APIClient(version="auto")
-    selector = {"label": [f"{PROJECT_LABEL}={name}"]}
-    for container in client.containers(all=True, filters=selector):
-        client.remove_container(container["Id"], force=True, v=True)
-    for network in client.networks(filters=selector):
-        client.remove_network(network["Id"])
-    for volume in (client.volumes(filters=selector) or {}).get("Volumes") or []:
-        client.remove_volume(volume["Name"], force=True)
 
 
 def _anonymous_volumes() -> set[str]:

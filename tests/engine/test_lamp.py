@@ -161,7 +161,7 @@ def test_lamp_through_the_pytest_plugin(loader, debian_base, tmp_path):
     passing test talks to PHP and MariaDB; the failing one's report carries the services' logs."""
     from importlib.metadata import entry_points
 
-    from tests.engine.conftest import remove_project_resources
+    from engine_cleanup import remove_project_resources
 
     names = tmp_path / "names.txt"
     (tmp_path / "test_lamp_stack.py").write_text(LAMP_TESTS.format(compose=str(SAMPLE / "compose.yaml")))

@@ -9,8 +9,7 @@ import textwrap
 from importlib.metadata import entry_points
 
 import pytest
-
-from tests.engine.conftest import remove_project_resources
+from engine_cleanup import remove_project_resources
 
 pytestmark = pytest.mark.docker
 

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from tests.engine.conftest import remove_project_resources
+from engine_cleanup import remove_project_resources
 
 pytestmark = pytest.mark.docker
 
