@@ -94,6 +94,5 @@ def _local_images(images: Mapping[str, ObservedImage], services: tuple) -> dict:
     found = {}
     for image in dict.fromkeys(s.image for s in services):
         if image in images:
-            observed = images[image]
-            found[image] = local_image({"Id": observed.id, "Metadata": {"LastTagTime": observed.last_tagged}})
+            found[image] = local_image(images[image])
     return found

@@ -28,6 +28,7 @@ from pycompose.scheduling import Job, run_jobs
 if TYPE_CHECKING:
     from pycompose.engine.base import Engine
     from pycompose.model import Service
+    from pycompose.observed import ObservedImage
 
 
 class PullPolicy(Enum):
@@ -125,12 +126,11 @@ def plan_builds(services: tuple[Service, ...], local: Mapping[str, LocalImage], 
     )
 
 
-def local_image(details: Mapping[str, object] | None) -> LocalImage | None:
-    """From the engine's image inspect document."""
-    if details is None:
+def local_image(image: ObservedImage | None) -> LocalImage | None:
+    """What the pull policies need of an image the engine has."""
+    if image is None:
         return None
-    stamp = str((details.get("Metadata") or {}).get("LastTagTime") or "")  # type: ignore[union-attr]
-    return LocalImage(id=str(details.get("Id", "")), last_tagged=_go_time(stamp))
+    return LocalImage(id=image.id, last_tagged=_go_time(image.last_tagged))
 
 
 def pull_images(services: tuple[Service, ...], engine: Engine, sink: EventSink, *, quiet: bool = False,

@@ -18,6 +18,7 @@ from pycompose.images.pull import (
     plan_pulls,
 )
 from pycompose.model import Service
+from pycompose.observed import ObservedImage
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
 
@@ -83,7 +84,7 @@ def test_up_build_rebuilds_present_images_and_skips_their_pull():
 
 
 def test_local_image_reads_the_last_tag_time():
-    image = local_image({"Id": "sha256:1", "Metadata": {"LastTagTime": "2025-06-01T10:00:00.123456789Z"}})
+    image = local_image(ObservedImage("sha256:1", last_tagged="2025-06-01T10:00:00.123456789Z"))
     assert image == LocalImage("sha256:1", datetime(2025, 6, 1, 10, tzinfo=UTC))
-    assert local_image({"Id": "i", "Metadata": {"LastTagTime": "0001-01-01T00:00:00Z"}}).last_tagged is None
+    assert local_image(ObservedImage("i", last_tagged="0001-01-01T00:00:00Z")).last_tagged is None
     assert local_image(None) is None
