@@ -38,9 +38,8 @@ class ReadUnreachable(Exception):
 class EngineReader:
     """Read-only Engine API calls over a unix socket or plain TCP; thread-safe (one connection per call)."""
 
-    def __init__(self, connect: Callable[[], socket.socket], timeout: float = 120.0) -> None:
+    def __init__(self, connect: Callable[[], socket.socket]) -> None:
         self._connect = connect
-        self._timeout = timeout
         self._version: str | None = None
         self._lock = threading.Lock()
 
@@ -52,10 +51,10 @@ class EngineReader:
         url = urlsplit(endpoint.host)
         if url.scheme in ("unix", "http+unix"):
             path = url.path or "/var/run/docker.sock"
-            return cls(lambda: _connect(socket.AF_UNIX, path, timeout), timeout)
+            return cls(lambda: _connect(socket.AF_UNIX, path, timeout))
         if url.scheme in ("tcp", "http") and url.hostname:
             address = (url.hostname, url.port or 2375)
-            return cls(lambda: socket.create_connection(address, timeout=timeout), timeout)
+            return cls(lambda: socket.create_connection(address, timeout=timeout))
         return None
 
     # the calls the adapter reads through, named and shaped as docker-py's APIClient methods ---------------------
