@@ -57,14 +57,18 @@ def reference_compose() -> str:
     return reference_or_skip()
 
 
-def pytest_report_header(config: pytest.Config) -> list[str]:
-    binary, found = find_reference()
+def _run_facts() -> list[str]:
     import pycompose
 
+    binary, found = find_reference()
     return [
         f"pycompose under test: {Path(pycompose.__file__).parent}",
         f"reference: {found}" if binary else f"reference: none, tests that compare with it skip ({found})",
     ]
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return _run_facts()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -101,6 +105,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    for line in _run_facts():  # also under -q, which prints no header
+        terminalreporter.write_line(line)
     if _runs_whole_suite(config):
         count = len(_collected_files)
         selected = _selected_tests[-1] if _selected_tests else 0
