@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pycompose.errors import ConfigError
@@ -158,26 +158,25 @@ def is_excluded(relpath: str, patterns: Sequence[Pattern]) -> bool:
     A pattern matching any parent directory matches the path; the last matching pattern decides; the context
     root itself (`.`) is never excluded.
     """
-    path = go_clean(relpath)
-    if path == ".":
-        return False
-    parent = _dirname(path)
-    parent_dirs = parent.split("/")
-    matched = False
-    for pattern in patterns:
-        if pattern.exclusion != matched:
-            continue
-        hit = pattern.match(path)
-        if not hit and parent != ".":
-            hit = any(pattern.match("/".join(parent_dirs[: i + 1])) for i in range(len(parent_dirs)))
-        if hit:
-            matched = not pattern.exclusion
-    return matched
+    def parent_matches(pattern: Pattern, parent_dirs: list[str]) -> bool:
+        return any(pattern.match("/".join(parent_dirs[: i + 1])) for i in range(len(parent_dirs)))
+
+    return _last_match_decides(relpath, patterns, parent_matches)
 
 
 def legacy_matches(relpath: str, patterns: Sequence[Pattern]) -> bool:
     """patternmatcher's deprecated `Matches` (checks one parent prefix, as deep as the pattern), used by the CLI
     to decide whether the Dockerfile and `.dockerignore` need a `!` exception."""
+    def parent_matches(pattern: Pattern, parent_dirs: list[str]) -> bool:
+        return pattern.depth <= len(parent_dirs) and pattern.match("/".join(parent_dirs[: pattern.depth]))
+
+    return _last_match_decides(relpath, patterns, parent_matches)
+
+
+def _last_match_decides(relpath: str, patterns: Sequence[Pattern],
+                        parent_matches: Callable[[Pattern, list[str]], bool]) -> bool:
+    """The loop both matchers share: the path itself, else its parents as `parent_matches` checks them; the
+    last pattern that matches decides (`!` patterns only reconsider a path already excluded)."""
     path = go_clean(relpath)
     if path == ".":
         return False
@@ -187,10 +186,7 @@ def legacy_matches(relpath: str, patterns: Sequence[Pattern]) -> bool:
     for pattern in patterns:
         if pattern.exclusion != matched:
             continue
-        hit = pattern.match(path)
-        if not hit and parent != "." and pattern.depth <= len(parent_dirs):
-            hit = pattern.match("/".join(parent_dirs[: pattern.depth]))
-        if hit:
+        if pattern.match(path) or (parent != "." and parent_matches(pattern, parent_dirs)):
             matched = not pattern.exclusion
     return matched
 
