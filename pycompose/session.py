@@ -51,23 +51,17 @@ def project(source: ProjectSource, scale: Mapping[str, int] | None = None) -> tu
 
 def project_or_labels(source: ProjectSource, engine: Engine) -> tuple[ModelProject, Mapping[str, str]]:
     """The loaded project; with `-p NAME` and no compose file, the project its containers' labels describe."""
-    from pycompose.errors import ConfigError
+    from pycompose.errors import NoConfigFile
 
     try:
         return project(source)
-    except ConfigError as error:
-        if not (isinstance(source, ProjectOptions) and source.project_name and _no_config_file(error)):
+    except NoConfigFile:
+        if not (isinstance(source, ProjectOptions) and source.project_name):
             raise
     from pycompose.bind import project_from_observed
 
     observed = engine.observe(source.project_name)
     return project_from_observed(source.project_name, observed), source.environ
-
-
-def _no_config_file(error: Exception) -> bool:
-    from pycompose.errors import NoConfigFile
-
-    return isinstance(error, NoConfigFile)
 
 
 def engine_of(engine: Engine | None) -> Engine:

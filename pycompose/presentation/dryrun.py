@@ -1,18 +1,14 @@
-"""A dry run's plan as plain progress lines. The events themselves are core (`pycompose.dryrun`), re-exported here.
-"""
+"""A dry run's plan as plain progress lines; the events themselves are core (`pycompose.dryrun`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pycompose.dryrun import emit_plan, is_planned, plan_events
+from pycompose.dryrun import plan_events
 from pycompose.presentation.plain import plain_line
 
 if TYPE_CHECKING:
     from pycompose.plan import Plan
-
-__all__ = ["emit_plan", "is_planned", "plan_events", "plan_lines"]
-
 
 def plan_lines(plan: Plan) -> list[str]:
     """The plan as the plain progress of a dry run prints it."""

@@ -15,8 +15,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TextIO
 
+from pycompose.dryrun import is_planned
 from pycompose.events import Event, EventSink
-from pycompose.presentation.dryrun import is_planned
 from pycompose.presentation.plain import PlainSink
 from pycompose.presentation.warnings import write_warnings
 

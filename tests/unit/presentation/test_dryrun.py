@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pycompose.dryrun import emit_plan
 from pycompose.events import CollectingSink
 from pycompose.plan import Action, ActionKind, Plan
-from pycompose.presentation.dryrun import emit_plan, plan_lines
+from pycompose.presentation.dryrun import plan_lines
 
 PLAN = Plan(actions=(
     Action(id="start:p-web-1", kind=ActionKind.START_CONTAINER, target="p-web-1", reason="recreated",
