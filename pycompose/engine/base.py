@@ -158,6 +158,16 @@ class Engine(Protocol):
         """Block until the container stops; its exit code."""
         ...
 
+    def put_archive(self, container_id: str, path: str, archive: bytes) -> None:
+        """Extract a tar archive into the container's filesystem at directory `path` (it may be stopped or only
+        created). Raises NotFound when the container or `path` does not exist."""
+        ...
+
+    def get_archive(self, container_id: str, path: str) -> tuple[bytes, Mapping[str, Any]]:
+        """A tar archive of `path` in the container, and the stat of `path` (name, size, mode, mtime,
+        linkTarget) as the engine reports it. Raises NotFound when the container or `path` does not exist."""
+        ...
+
     def stream_logs(
         self, container_id: str, *, follow: bool = False, tail: str = "all", since: str | None = None,
         until: str | None = None, timestamps: bool = False,

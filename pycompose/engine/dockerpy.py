@@ -344,6 +344,15 @@ class DockerEngine:
         with self._errors():
             self._api().rename(container_id, name)
 
+    def put_archive(self, container_id: str, path: str, archive: bytes) -> None:
+        with self._errors(not_found=f"Could not find the file {path} in container {container_id}"):
+            self._api().put_archive(container_id, path, archive)
+
+    def get_archive(self, container_id: str, path: str) -> tuple[bytes, Mapping[str, Any]]:
+        with self._errors(not_found=f"Could not find the file {path} in container {container_id}"):
+            chunks, stat = self._api().get_archive(container_id, path)
+            return b"".join(chunks), dict(stat)
+
     def remove_image(self, reference: str) -> bool:
         """Untag/remove an image; False when it is absent or still used by a container (v2 warns and goes on)."""
         try:

@@ -8,7 +8,10 @@ engine would do: the health a container reports (`health`), the code it exits wi
 
 from __future__ import annotations
 
+import io
 import itertools
+import posixpath
+import tarfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import IO, Any
@@ -59,6 +62,8 @@ class FakeEngine:
         """(container name, spec) of every exec, in order."""
         self._logs: dict[str, list[tuple[int, bytes]]] = {}
         """container id → (stream, chunk) in the order written."""
+        self.files: dict[str, dict[str, bytes]] = {}
+        """container name → {absolute path: content} of the files put into it (put_archive) or seeded by a test."""
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -201,6 +206,29 @@ class FakeEngine:
         container = self._by_id(container_id)
         self._record("rename", name)
         self._replace(container, name=name)
+
+    def put_archive(self, container_id: str, path: str, archive: bytes) -> None:
+        container = self._by_id(container_id)
+        self._record("put_archive", container.name)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            for member in tar.getmembers():
+                extracted = tar.extractfile(member)
+                if extracted is not None:
+                    target = posixpath.join(path, member.name)
+                    self.files.setdefault(container.name, {})[target] = extracted.read()
+
+    def get_archive(self, container_id: str, path: str) -> tuple[bytes, Mapping[str, Any]]:
+        container = self._by_id(container_id)
+        self._record("get_archive", container.name)
+        content = self.files.get(container.name, {}).get(path)
+        if content is None:
+            raise NotFound(f"Could not find the file {path} in container {container.name}")
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as tar:
+            info = tarfile.TarInfo(posixpath.basename(path))
+            info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+        return buffer.getvalue(), {"name": info.name, "size": info.size, "mode": 0o644, "mtime": "", "linkTarget": ""}
 
     def remove_image(self, reference: str) -> bool:
         self._record("remove_image", reference)
