@@ -21,12 +21,27 @@ class NetworkAttachment:
 
 
 @dataclass(frozen=True)
+class ContainerFile:
+    """A file written into a container after it is created and before it starts (configs and secrets that have
+    no file on the host: `content:`, `environment:`)."""
+
+    path: str
+    """Absolute path in the container."""
+    content: bytes
+    mode: int = 0o444
+    uid: int = 0
+    gid: int = 0
+
+
+@dataclass(frozen=True)
 class ContainerSpec:
-    """A container to create: name, the Engine API create body, and the networks to join (first one primary)."""
+    """A container to create: name, the Engine API create body, the networks to join (first one primary), and
+    the files to write into it before it starts."""
 
     name: str
     body: Mapping[str, Any]
     networks: tuple[NetworkAttachment, ...] = ()
+    files: tuple[ContainerFile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,11 @@ class Engine(Protocol):
     with this class (names and signatures) and mypy checks the fake against it."""
 
     @property
+    def api_version(self) -> str:
+        """The engine's API version (`1.41`): what features it has (v2 refuses keys an older engine ignores)."""
+        ...
+
+    @property
     def host(self) -> str:
         """Where the engine is reached (`unix:///var/run/docker.sock`, `tcp://10.0.0.2:2376`); also what keeps
         commands converging the same project on the same engine apart (engine/lock.py)."""
@@ -139,7 +159,7 @@ class Engine(Protocol):
     # containers
 
     def create_container(self, spec: ContainerSpec) -> str:
-        """The new container's id."""
+        """The new container's id; `spec.files` are written into it before this returns."""
         ...
 
     def start_container(self, container_id: str) -> None: ...
@@ -198,3 +218,17 @@ class Engine(Protocol):
     def pull_image(self, reference: str, output: OutputLine | None = None) -> None: ...
 
     def push_image(self, reference: str, output: OutputLine | None = None) -> None: ...
+
+
+def files_archive(files: tuple[ContainerFile, ...]) -> bytes:
+    """A tar of `files` to extract at the container's root (each entry its path without the leading slash)."""
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for file in files:
+            info = tarfile.TarInfo(file.path.lstrip("/"))
+            info.size, info.mode, info.uid, info.gid = len(file.content), file.mode, file.uid, file.gid
+            tar.addfile(info, io.BytesIO(file.content))
+    return buffer.getvalue()

@@ -53,6 +53,14 @@ class DockerEngine:
     def host(self) -> str:
         return (self._endpoint or resolve_endpoint()).host
 
+    @property
+    def api_version(self) -> str:
+        reads = self._reads()
+        with self._errors():
+            if hasattr(reads, "api_version"):  # docker-py's APIClient, version="auto": asked at connection
+                return str(reads.api_version)
+            return str(reads._api_version())
+
     def _api(self) -> Any:
         with self._lock:
             if self._client is None:
@@ -296,6 +304,10 @@ class DockerEngine:
             created = api.create_container_from_config(body, name=spec.name)
         for attachment in spec.networks[1:]:
             self.connect_network(created["Id"], attachment)
+        if spec.files:
+            from pycompose.engine.base import files_archive
+
+            self.put_archive(created["Id"], "/", files_archive(spec.files))
         return created["Id"]
 
     def connect_network(self, container_id: str, attachment: NetworkAttachment) -> None:

@@ -40,6 +40,8 @@ def shell_like(container: ObservedContainer, spec: ExecSpec, stdin: bytes) -> tu
 class FakeEngine:
     host = "fake://engine"
     """What the port calls the engine's address (one lock per project and host)."""
+    api_version = "1.41"
+    """The API version the fake claims (a test sets another)."""
 
     def __init__(self, images: Mapping[str, ObservedImage] | None = None) -> None:
         self.containers: dict[str, ObservedContainer] = {}
@@ -170,6 +172,8 @@ class FakeEngine:
                                       labels=dict(spec.body["Labels"]), image=spec.body["Image"])
         with self._lock:
             self.containers[spec.name] = container
+        for file in spec.files:
+            self.files.setdefault(spec.name, {})[file.path] = file.content
         return container.id
 
     def start_container(self, container_id: str) -> None:
