@@ -20,4 +20,16 @@ export PYTHONDONTWRITEBYTECODE=1
 # source tree instead of the installed wheel (tests/conftest.py reports which one it is, and refuses the source
 # tree when PYCOMPOSE_TEST_INSTALLED=1).
 export PYCOMPOSE_TEST_INSTALLED=1
-exec "$venv/bin/pytest" -q -p no:cacheprovider "$@"
+pytest=("$venv/bin/pytest" -q -p no:cacheprovider)
+if [ $# -gt 0 ]; then
+  exec "${pytest[@]}" "$@"
+fi
+# 1. Collection, in-process: every tests/**/test_*.py collected (tests/conftest.py fails the run otherwise).
+"${pytest[@]}" --collect-only | tail -n 4
+# 2. Everything that can share the engine, a test file per xdist worker at a time (engine tests mostly wait on
+#    containers: more workers than cores pays). 3. The `serial` tests alone (exit code 5: none selected).
+workers=${PYCOMPOSE_TEST_WORKERS:-4}
+status=0
+"${pytest[@]}" -n "$workers" --dist loadfile -m "not serial" || status=$?
+"${pytest[@]}" -m serial || { code=$?; [ "$code" -eq 5 ] || status=$code; }
+exit "$status"

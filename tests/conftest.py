@@ -96,18 +96,35 @@ def pytest_collectreport(report: pytest.CollectReport) -> None:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     _selected_tests.append(len(session.items))
-    if not _runs_whole_suite(session.config):
-        return
+    if not _runs_whole_suite(session.config) or hasattr(session.config, "workerinput"):
+        return  # an xdist worker: scripts/test.sh checks the collection in a run of its own first
     expected = {path.resolve() for path in TESTS.rglob("test_*.py") if "__pycache__" not in path.parts}
     missing = sorted(str(path.relative_to(TESTS.parent)) for path in expected - _collected_files)
     if missing:
         raise pytest.UsageError("test files that pytest did not collect: " + ", ".join(missing))
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids: list[str]) -> None:
+    """Under pytest-xdist the controller collects nothing itself; it counts what the first worker selected. The
+    check above runs where pytest collects in-process (scripts/test.sh runs `--collect-only` first)."""
+    if not _distributed_selection:
+        _distributed_selection.append(len(ids))
+
+
+_distributed_selection: list[int] = []
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     for line in _run_facts():  # also under -q, which prints no header
         terminalreporter.write_line(line)
-    if _runs_whole_suite(config):
+    if not _runs_whole_suite(config):
+        return
+    if _distributed_selection:
+        expected = sum(1 for path in TESTS.rglob("test_*.py") if "__pycache__" not in path.parts)
+        terminalreporter.write_line(f"test files under tests/: {expected}; {_distributed_selection[0]} tests selected "
+                                    f"(run on {config.getoption('numprocesses', None)} xdist workers)")
+    else:
         count = len(_collected_files)
         selected = _selected_tests[-1] if _selected_tests else 0
         terminalreporter.write_line(f"test files collected: {count} of {count} under tests/; {selected} tests selected")
