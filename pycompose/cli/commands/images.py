@@ -29,7 +29,9 @@ def images(
     from pycompose.errors import UsageError
 
     if format_ not in ("table", "json"):
-        raise UsageError(f"format value {format_!r} could not be parsed: expected table or json")
+        from pycompose.presentation.go_template import go_quote
+
+        raise UsageError(f"format value {go_quote(format_)} could not be parsed: parsing failed")
     wanted = tuple(services or ())
     rows = api.images(global_options(ctx).project_options(services=wanted), wanted)
     out = sys.stdout
@@ -42,7 +44,7 @@ def images(
             {"ID": r.id, "ContainerName": r.container, "Repository": r.repository, "Tag": r.tag,
              "Platform": r.platform, "Size": r.size, "LastTagTime": r.last_tag_time}
             for r in rows
-        ]) + "\n")
+        ]) + "\n\n")  # v2 prints the JSON and a blank line
     else:
         from pycompose.presentation.tables import human_size, table
 

@@ -34,7 +34,9 @@ def ls(
             raise UsageError(f"invalid filter '{key}'")
         name_filter = value
     if format_ not in ("table", "json"):
-        raise UsageError(f"format value {format_!r} could not be parsed: expected table or json")
+        from pycompose.presentation.go_template import go_quote
+
+        raise UsageError(f"format value {go_quote(format_)} could not be parsed: parsing failed")
     projects = api.list_projects(all_projects=all_, name_filter=name_filter)
     out = sys.stdout
     if quiet:

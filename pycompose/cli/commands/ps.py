@@ -14,7 +14,12 @@ if TYPE_CHECKING:
     from pycompose.observed import ObservedContainer
 
 STATUSES = ("paused", "restarting", "removing", "running", "dead", "created", "exited")
-COLUMNS = ("NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS")
+FORMAT_HELP = (
+    "Format output using a custom template:\n'table':            Print output in table format with column headers "
+    "(default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             "
+    "Print in JSON format\n'TEMPLATE':         Print output using the given Go template.\nRefer to "
+    "https://docs.docker.com/go/formatting/ for more information about formatting output with templates"
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -41,7 +46,7 @@ def ps(
             ),
         ),
     ] = None,
-    format_: Annotated[str, typer.Option("--format", metavar="string", help="Format output: table or json")] = "table",
+    format_: Annotated[str, typer.Option("--format", metavar="string", help=FORMAT_HELP)] = "table",
     no_trunc: Annotated[bool, typer.Option("--no-trunc", help="Don't truncate output")] = False,
     filter_: Annotated[
         str | None,
@@ -76,36 +81,72 @@ def ps(
         out.writelines(f"{c.id}\n" for c in containers)
     elif show_services:
         out.writelines(f"{name}\n" for name in dict.fromkeys(c.service for c in containers))
-    elif format_ == "json":
-        from pycompose.render import gojson
-
-        out.writelines(gojson.dumps(_json_row(c, no_trunc)) + "\n" for c in containers)
-    elif format_ == "table":
-        out.write(_table([_table_row(c, no_trunc) for c in containers]))
     else:
-        raise UsageError(f'invalid --format value: expected "table" or "json", got "{format_}"')
+        from pycompose.presentation.go_format import header_context, render
+
+        rows = [container_context(c, no_trunc) for c in containers]
+        out.write(render(_format_text(format_), rows, header_context(HEADERS)))
 
 
-def _table(rows: list[tuple[str, ...]]) -> str:
-    """Columns padded like Go's tabwriter in the docker CLI (min width 0, padding 3)."""
-    table = [COLUMNS, *rows]
-    widths = [max(len(row[i]) for row in table) for i in range(len(COLUMNS))]
-    lines = []
-    for row in table:
-        cells = [cell.ljust(widths[i] + 3) if i < len(row) - 1 else cell for i, cell in enumerate(row)]
-        lines.append("".join(cells))
-    return "\n".join(lines) + "\n"
+TABLE_FORMAT = "table {{.Name}}\\t{{.Image}}\\t{{.Command}}\\t{{.Service}}\\t{{.RunningFor}}\\t{{.Status}}\\t{{.Ports}}"
+RAW_FORMAT = """container_id: {{.ID}}
+image: {{.Image}}
+command: {{.Command}}
+created_at: {{.CreatedAt}}
+state: {{- pad .State 1 0}}
+status: {{- pad .Status 1 0}}
+names: {{.Names}}
+labels: {{- pad .Labels 1 0}}
+ports: {{- pad .Ports 1 0}}
+"""
+HEADERS = {
+    "ID": "CONTAINER ID", "Name": "NAME", "Project": "PROJECT", "Service": "SERVICE", "Image": "IMAGE",
+    "Command": "COMMAND", "CreatedAt": "CREATED AT", "RunningFor": "CREATED", "Ports": "PORTS", "State": "STATE",
+    "Status": "STATUS", "Size": "SIZE", "Labels": "LABELS",
+}
 
 
-def _table_row(c: ObservedContainer, no_trunc: bool) -> tuple[str, ...]:
-    return (c.name, c.image, _command(c, no_trunc), c.service, _running_for(c), c.status, _ports(c))
+def _format_text(format_: str) -> str:
+    """v2's NewContainerFormat: `table` (or nothing) is the default table, `raw` a block per container."""
+    if format_ in ("table", ""):
+        return TABLE_FORMAT
+    if format_ == "raw":
+        return RAW_FORMAT
+    return format_
+
+
+def container_context(c: ObservedContainer, no_trunc: bool) -> Any:
+    """The docker CLI's ContainerContext as v2's `ps` fills it: the fields a template sees and `{{json .}}`."""
+    from pycompose.presentation.go_format import json_object
+    from pycompose.presentation.go_template import GoMethod, GoStruct
+
+    fields = _fields(c, no_trunc)
+    all_fields = {**fields, "Label": GoMethod(lambda name: c.labels.get(name, ""), ("string",))}
+    return GoStruct("*formatter.ContainerContext", all_fields, json=json_object(fields))
 
 
 def _command(c: ObservedContainer, no_trunc: bool) -> str:
-    command = c.command
-    if not no_trunc and len(command) > 20:
-        command = command[:19] + "…"
-    return f'"{command}"'
+    from pycompose.presentation.go_template import go_quote
+
+    return go_quote(c.command if no_trunc else ellipsis(c.command, 20))
+
+
+def ellipsis(text: str, width: int) -> str:
+    """The docker CLI's formatter.Ellipsis: cut to `width` display columns, the last one an ellipsis."""
+    import unicodedata
+
+    if width <= 0:
+        return ""
+    widths = [0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+              for ch in text]
+    if sum(widths) <= width:
+        return text
+    total = 0
+    for index, char_width in enumerate(widths):
+        if total + char_width > width - 1:
+            return text[:index] + "…"
+        total += char_width
+    return text
 
 
 def _running_for(c: ObservedContainer) -> str:
@@ -113,20 +154,20 @@ def _running_for(c: ObservedContainer) -> str:
 
 
 def human_duration(seconds: float) -> str:
-    """go-units HumanDuration, which the docker CLI uses for CREATED."""
-    seconds = int(seconds)
-    if seconds < 1:
+    """go-units HumanDuration, which the docker CLI uses for CREATED (minutes cut, hours rounded)."""
+    whole = int(seconds)
+    if whole < 1:
         return "Less than a second"
-    if seconds == 1:
+    if whole == 1:
         return "1 second"
-    if seconds < 60:
-        return f"{seconds} seconds"
-    minutes = round(seconds / 60)
+    if whole < 60:
+        return f"{whole} seconds"
+    minutes = int(seconds / 60)
     if minutes == 1:
         return "About a minute"
     if minutes < 60:
         return f"{minutes} minutes"
-    hours = round(seconds / 3600)
+    hours = int(seconds / 3600 + 0.5)
     if hours == 1:
         return "About an hour"
     if hours < 48:
@@ -137,7 +178,7 @@ def human_duration(seconds: float) -> str:
         return f"{hours // 24 // 7} weeks"
     if hours < 24 * 365 * 2:
         return f"{hours // 24 // 30} months"
-    return f"{hours // 24 // 365} years"
+    return f"{int(seconds / 3600) // 24 // 365} years"
 
 
 def _ports(c: ObservedContainer) -> str:
@@ -153,19 +194,20 @@ def _ports(c: ObservedContainer) -> str:
     return ", ".join(dict.fromkeys(shown))
 
 
-def _json_row(c: ObservedContainer, no_trunc: bool) -> dict[str, Any]:
+def _fields(c: ObservedContainer, no_trunc: bool) -> dict[str, Any]:
     from pycompose import labels
+    from pycompose.presentation.go_template import GoStruct
 
-    created = time.strftime("%Y-%m-%d %H:%M:%S +0000 UTC", time.gmtime(c.created))
     volumes = [m for m in c.mounts if m.type == "volume"]
-    mounts = ",".join(m.name if len(m.name) <= 15 or no_trunc else m.name[:14] + "…" for m in c.mounts)
+    mounts = ",".join(m.name if no_trunc else ellipsis(m.name, 15) for m in c.mounts)
     publishers = [
-        {"URL": p.ip, "TargetPort": p.private_port, "PublishedPort": p.public_port, "Protocol": p.protocol}
+        GoStruct("api.PortPublisher", {"URL": p.ip, "TargetPort": p.private_port, "PublishedPort": p.public_port,
+                                       "Protocol": p.protocol})
         for p in c.ports
     ]
     return {
         "Command": _command(c, no_trunc),
-        "CreatedAt": created,
+        "CreatedAt": _created_at(c.created),
         "ExitCode": c.exit_code,
         "Health": c.health or "",
         "ID": c.id if no_trunc else c.id[:12],
@@ -185,3 +227,9 @@ def _json_row(c: ObservedContainer, no_trunc: bool) -> dict[str, Any]:
         "State": c.state,
         "Status": c.status,
     }
+
+
+def _created_at(created: int) -> str:
+    """Go's time.Time.String() of a Unix time, in the local zone: `2026-12-02 14:20:52 +0000 UTC`."""
+    local = time.localtime(created)
+    return time.strftime("%Y-%m-%d %H:%M:%S %z ", local) + (local.tm_zone or "")

@@ -1,0 +1,192 @@
+"""Go values as the templates see them: the types standing for Go's, how `%v` prints them, truth, and JSON."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pycompose.errors import ComposeError
+
+
+class TemplateError(ComposeError):
+    """A template that does not parse or fails while it runs; the message is Go's."""
+
+
+class _NoValue:
+    def __repr__(self) -> str:
+        return "<no value>"
+
+
+NO_VALUE: Any = _NoValue()
+
+
+@dataclass(frozen=True)
+class GoMethod:
+    """A method taking arguments (`{{.Label "a"}}`): `params` are the Go kinds of its arguments."""
+
+    function: Callable[..., Any]
+    params: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GoStruct:
+    """A Go struct (or pointer to one) as a template sees it.
+
+    `fields` maps each exported field or method name to its value (a `GoMethod` for a method with arguments), in
+    declaration order (the order `%v` prints them). `json` is what `{{json .}}` writes for it when the Go type has its
+    own MarshalJSON (None: the fields, in order, as encoding/json writes a struct).
+    """
+
+    go_type: str
+    fields: Mapping[str, Any]
+    json: str | None = None
+    printed: str | None = None
+
+
+class GoMap(dict[str, Any]):
+    """A Go map type with methods (the docker CLI's SubHeaderContext: `{{.Label "x"}}` in a table header).
+
+    Methods win over keys, as in Go; a missing key prints `<no value>`."""
+
+    def __init__(self, items: Mapping[str, Any], methods: Mapping[str, GoMethod] | None = None) -> None:
+        super().__init__(items)
+        self.methods = dict(methods or {})
+
+
+
+
+def _is_alnum(char: str) -> bool:
+    return char == "_" or char.isalnum()
+
+
+def _go_char_literal(char: str) -> str:
+    if char == "'":
+        return "'\\''"
+    inner = go_quote(char)[1:-1]
+    return f"'{inner}'"
+
+
+
+
+def go_type(value: Any) -> str:
+    """The Go type name a value stands for, as Go's error messages print it."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float64"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, GoStruct):
+        return value.go_type
+    if isinstance(value, (list, tuple)):
+        return "[]string" if value and all(isinstance(v, str) for v in value) else "[]interface {}"
+    if isinstance(value, Mapping):
+        return "map[string]string" if all(isinstance(v, str) for v in value.values()) else \
+            "map[string]interface {}"
+    return "interface {}"
+
+
+def go_quote(text: str) -> str:
+    """Go's strconv.Quote: a double-quoted literal, non-printable characters escaped."""
+    out = ['"']
+    for char in text:
+        if char in ('"', "\\"):
+            out.append("\\" + char)
+        elif char in "\a\b\f\n\r\t\v":
+            out.append({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+                        "\v": "\\v"}[char])
+        elif char.isprintable() or char == " ":
+            out.append(char)
+        elif ord(char) < 0x80:
+            out.append(f"\\x{ord(char):02x}")
+        elif ord(char) <= 0xFFFF:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    out.append('"')
+    return "".join(out)
+
+
+def _format_float_v(value: float) -> str:
+    """`%v` of a float64: strconv 'g' with the shortest digits (exponent form from 1e+06 and below 1e-04)."""
+    from pycompose.render.gojson import shortest_digits
+
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    if value == 0:
+        return "-0" if math.copysign(1.0, value) < 0 else "0"
+    digits, point, negative = shortest_digits(value)
+    sign = "-" if negative else ""
+    exponent = point - 1
+    if exponent < -4 or exponent >= 6:
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+    if point <= 0:
+        return sign + "0." + "0" * (-point) + digits
+    if point >= len(digits):
+        return sign + digits + "0" * (point - len(digits))
+    return sign + digits[:point] + "." + digits[point:]
+
+
+def format_value(value: Any, *, top: bool = True) -> str:
+    """How a template prints a value (Go's fmt `%v`)."""
+    if value is NO_VALUE:
+        return "<no value>"
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _format_float_v(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, GoStruct):
+        if value.printed is not None:
+            return value.printed
+        shown = [format_value(v, top=False) for v in value.fields.values() if not isinstance(v, GoMethod)]
+        return "{" + " ".join(shown) + "}"
+    if isinstance(value, Mapping):
+        return "map[" + " ".join(f"{format_value(k, top=False)}:{format_value(value[k], top=False)}"
+                                 for k in sorted(value)) + "]"
+    if isinstance(value, (list, tuple)):
+        return "[" + " ".join(format_value(v, top=False) for v in value) + "]"
+    return str(value)
+
+
+def truth(value: Any) -> bool:
+    """Go template truth: false, 0, "", nil and empty slices/maps are false; structs are true."""
+    if value is None or value is NO_VALUE:
+        return False
+    if isinstance(value, GoStruct):
+        return True
+    return bool(value)
+
+
+def to_json(value: Any) -> str:
+    """The docker CLI's `json` function: encoding/json with HTML escaping off (a type's own MarshalJSON output is
+    kept as it is: the docker CLI's contexts escape HTML in theirs)."""
+    from pycompose.render import gojson
+
+    if isinstance(value, GoStruct) and value.json is not None:
+        return value.json
+    return gojson.dumps(_jsonable(value), escape_html=False)
+
+
+def _jsonable(value: Any) -> Any:
+    if value is NO_VALUE:
+        return None
+    if isinstance(value, GoStruct):
+        return {k: _jsonable(v) for k, v in value.fields.items() if not isinstance(v, GoMethod)}
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(value[k]) for k in sorted(value)}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
