@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING
 
 from pycompose import hashing, labels
-from pycompose.errors import ComposeError, InUse, OperationFailed
+from pycompose.errors import ComposeError, InUse, NotFound, OperationFailed
 from pycompose.events import Event, EventSink, resource_of
 from pycompose.model import Condition, Project
 from pycompose.observed import ObservedContainer, ObservedState
@@ -25,7 +25,7 @@ from pycompose.readiness import POLL_SECONDS, Verdict, judge, poll
 from pycompose.scheduling import Cancelled, Job, run_jobs
 
 if TYPE_CHECKING:
-    from pycompose.engine.base import Engine
+    from pycompose.engine.base import Engine, ExecSpec
 
 
 @dataclass
@@ -97,6 +97,8 @@ def _run(action: Action, context: ExecutionContext, deadline: float | None) -> N
     except Cancelled:
         raise
     except Exception as error:
+        if isinstance(error, HookFailed):
+            raise  # v2 reports a failed hook by its message alone, with no error event on the container
         context.sink.emit(Event(resource_of(action.kind), action.target, "Error", str(error)))
         if action.required or not isinstance(error, ComposeError):
             raise
@@ -148,17 +150,76 @@ def _create_container(action: Action, context: ExecutionContext, deadline: float
 
 
 def _recreate_container(action: Action, context: ExecutionContext, deadline: float | None) -> None:
-    """New container under a temporary name first, then the old one goes (v2 `recreateContainer`)."""
+    """New container under a temporary name first, then the old one goes (v2 `recreateContainer`).
+
+    The new container's endpoints are built for its final name (aliases `<project>-<service>-<n>` and the
+    service name, as v2's), only the engine name is temporary; `com.docker.compose.replace` holds the
+    `container_name` or `<service>-<n>` it replaces. A run killed half-way leaves either both containers (the
+    temporary one is removed by the next `up`) or only the temporary one (renamed by the next `up`), see
+    `planner/leftovers.py`. v2 runs no `pre_stop` hook for the replaced container, nor do we.
+    """
     old = next(c for c in context.observed.containers if c.id == action.container_id)
     _emit(context, "Container", action.target, "Recreate")
-    temporary = f"{old.id[:12]}_{action.target}"
+    temporary = temporary_name(old.id, action.target)
     inherit = None if action.renew_anonymous_volumes else old
-    new_id = context.engine.create_container(_spec(action, context, temporary, inherit=inherit, replace=old.name))
+    spec = _spec(action, context, action.target, inherit=inherit, replace=_replaced_label(action, context))
+    new_id = context.engine.create_container(replace(spec, name=temporary))
     context.engine.stop_container(old.id, action.timeout)
     context.engine.remove_container(old.id)
     context.engine.rename_container(new_id, action.target)
     context.remember(action.target, new_id)
     _emit(context, "Container", action.target, "Recreated")
+
+
+def temporary_name(old_id: str, name: str) -> str:
+    """The name a replacement container has until the one it replaces is gone (v2: `<old id[:12]>_<name>`)."""
+    return f"{old_id[:12]}_{name}"
+
+
+def _replaced_label(action: Action, context: ExecutionContext) -> str:
+    service = context.project.service(action.service or "")
+    return service.config.get("container_name") or f"{service.name}-{action.number or 1}"
+
+
+def _rename_container(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    """A replacement left under its temporary name by a killed run takes its final name."""
+    container_id = action.container_id or ""
+    context.engine.rename_container(container_id, action.target)
+    context.remember(action.target, container_id)
+    _emit(context, "Container", action.target, "Renamed")
+
+
+class HookFailed(OperationFailed):
+    """A `post_start` / `pre_stop` hook exited non-zero (v2: `<service> hook exited with status <n>`)."""
+
+
+def _run_hooks(context: ExecutionContext, service_name: str | None, container_id: str, hook_key: str) -> None:
+    """Run the service's `post_start` or `pre_stop` hooks in the container, one after another (v2 `runHook`).
+
+    A hook that exits non-zero fails the action with v2's message `<service> hook exited with status <n>`.
+    """
+    if not service_name or service_name not in context.project.service_names():
+        return
+    service = context.project.service(service_name)
+    for hook in service.config.get(hook_key) or ():
+        spec = _hook_spec(hook, tty=bool(service.config.get("tty")))
+        code = context.engine.exec_container(container_id, spec)
+        if code != 0:
+            raise HookFailed(f"{service_name} hook exited with status {code}")
+
+
+def _hook_spec(hook: Mapping, *, tty: bool) -> ExecSpec:
+    from pycompose.engine.base import ExecSpec
+
+    environment = hook.get("environment") or {}
+    return ExecSpec(
+        command=tuple(hook.get("command") or ()),
+        env={key: str(value) for key, value in environment.items() if value is not None},
+        workdir=hook.get("working_dir") or None,
+        user=hook.get("user") or None,
+        privileged=bool(hook.get("privileged")),
+        tty=tty,
+    )
 
 
 def _container_id(action: Action, context: ExecutionContext) -> str:
@@ -172,17 +233,24 @@ def _start_container(action: Action, context: ExecutionContext, deadline: float 
     _emit(context, "Container", action.target, "Starting")
     publishes = action.service in context.project.service_names() and bool(
         context.project.service(action.service or "").config.get("ports"))
+    container_id = _container_id(action, context)
     if publishes:
         with context.start_lock:
-            context.engine.start_container(_container_id(action, context))
+            context.engine.start_container(container_id)
     else:
-        context.engine.start_container(_container_id(action, context))
+        context.engine.start_container(container_id)
+    _run_hooks(context, action.service, container_id, "post_start")  # v2: after the start, before "Started"
     _emit(context, "Container", action.target, "Started")
 
 
 def _stop_container(action: Action, context: ExecutionContext, deadline: float | None) -> None:
     _emit(context, "Container", action.target, "Stopping")
-    context.engine.stop_container(_container_id(action, context), action.timeout)
+    container_id = _container_id(action, context)
+    try:
+        _run_hooks(context, action.service, container_id, "pre_stop")
+    except NotFound:  # v2 `stopContainer`: a container already gone is not an error
+        return
+    context.engine.stop_container(container_id, action.timeout)
     _emit(context, "Container", action.target, "Stopped")
 
 
@@ -231,10 +299,11 @@ def _wait_container(action: Action, context: ExecutionContext, deadline: float |
     readiness check the API's `wait_healthy` uses too."""
     _emit(context, "Container", action.target, "Waiting")
     container_id = _container_id(action, context)
+    condition = action.condition or Condition.STARTED
 
     def reached() -> ObservedContainer | None:
         state = context.engine.inspect_container(container_id)
-        verdict = judge(state, action.condition)
+        verdict = judge(state, condition)
         if verdict is Verdict.EXITED and action.condition is Condition.COMPLETED_SUCCESSFULLY:
             raise OperationFailed(f'service "{action.service}" didn\'t complete successfully: exit {state.exit_code}')
         if verdict is Verdict.EXITED:
@@ -276,6 +345,7 @@ _HANDLERS: dict[ActionKind, Callable[[Action, ExecutionContext, float | None], N
     ActionKind.CREATE_VOLUME: _create_volume,
     ActionKind.CREATE_CONTAINER: _create_container,
     ActionKind.RECREATE_CONTAINER: _recreate_container,
+    ActionKind.RENAME_CONTAINER: _rename_container,
     ActionKind.START_CONTAINER: _start_container,
     ActionKind.STOP_CONTAINER: _stop_container,
     ActionKind.RESTART_CONTAINER: _restart_container,

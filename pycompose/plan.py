@@ -21,6 +21,7 @@ class ActionKind(str, Enum):
     REMOVE_VOLUME = "remove volume"
     CREATE_CONTAINER = "create container"
     RECREATE_CONTAINER = "recreate container"
+    RENAME_CONTAINER = "rename container"
     START_CONTAINER = "start container"
     STOP_CONTAINER = "stop container"
     RESTART_CONTAINER = "restart container"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pycompose.errors import UsageError
 from pycompose.loader.options import LoadedProject, ProjectOptions
@@ -65,12 +65,21 @@ def project_or_labels(source: ProjectSource, engine: Engine) -> tuple[ModelProje
 
 
 def engine_of(engine: Engine | None) -> Engine:
-    """The engine given, else the Docker engine of DOCKER_HOST / the current context."""
+    """The engine given, else the Docker engine of DOCKER_HOST / the current context.
+
+    With `PYCOMPOSE_FAULT_KILL_AFTER` / `PYCOMPOSE_FAULT_LOG` set (killed-run tests), the Docker engine is wrapped
+    by `engine/faults.py`; an engine given by the caller never is.
+    """
     if engine is not None:
         return engine
     from pycompose.engine.dockerpy import DockerEngine
 
-    return DockerEngine()
+    docker = DockerEngine()
+    from pycompose.engine import faults
+
+    if faults.wanted(os.environ):
+        return cast("Engine", faults.wrap(docker, os.environ))
+    return docker
 
 
 def parallel(run: RunOptions, environment: Mapping[str, str]) -> int | None:

@@ -42,9 +42,9 @@ def config_changes(project: Project, service: Service, container: ObservedContai
         image_env = None if image is None or image.env is None else _pairs(image.env)
         changes += _mapping_changes("environment", _desired_env(config.get("environment")), _pairs(observed.env),
                                     image_env)
-        for key, value in (("entrypoint", observed.entrypoint), ("command", observed.command)):
+        for key, sequence in (("entrypoint", observed.entrypoint), ("command", observed.command)):
             wanted = config.get(key)
-            if wanted is not None and tuple(wanted) != tuple(value or ()):
+            if wanted is not None and tuple(wanted) != tuple(sequence or ()):
                 changes.append(f"{key} changed")
         for key, value in (("working_dir", observed.working_dir), ("user", observed.user)):
             if config.get(key) is not None and config.get(key) != value:
@@ -136,7 +136,7 @@ def _mounts_changed(project: Project, volumes: Iterable[Mapping[str, Any]], cont
             source = project.volume(source).name
         desired[volume["target"]] = (kind, source)
     anonymous = set(image.volumes) if image is not None else set()
-    observed = {
+    observed: dict[str, tuple[str, str | None]] = {
         mount.destination: (mount.type, mount.name)
         for mount in container.mounts
         if mount.type in ("bind", "volume")

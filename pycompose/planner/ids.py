@@ -51,3 +51,7 @@ def connect(container: str, network_name: str) -> str:
 
 def disconnect(container: str, network_name: str) -> str:
     return f"disconnect:{container}:{network_name}"
+
+
+def rename(container: str) -> str:
+    return f"rename:{container}"

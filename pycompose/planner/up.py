@@ -16,6 +16,7 @@ from pycompose.observed import ObservedContainer, ObservedImage, ObservedState
 from pycompose.plan import Action, ActionKind, Plan
 from pycompose.planner import ids
 from pycompose.planner.diff import recreate_reason
+from pycompose.planner.leftovers import follow_leftovers, plan_leftovers
 from pycompose.planner.options import RecreatePolicy, UpPlanOptions
 from pycompose.planner.orphans import find_orphans, orphan_warning, plan_orphan_removal
 from pycompose.planner.resources import plan_networks, plan_volumes
@@ -38,7 +39,9 @@ def plan_up(project: Project, observed: ObservedState, graph: ProjectGraph, opti
     targeted = options.services or project.service_names()
     selected = targeted if options.no_deps else graph.with_dependencies(targeted)
     order = [name for name in graph.start_order() if name in selected]
-    actions: list[Action] = []
+    leftovers = plan_leftovers(project, observed, timeout=options.timeout)
+    observed = leftovers.observed
+    actions: list[Action] = list(leftovers.actions)
     warnings: list[str] = []
 
     services = [project.service(name) for name in order]
@@ -61,10 +64,10 @@ def plan_up(project: Project, observed: ObservedState, graph: ProjectGraph, opti
     stops_for_restart = _stops_of_restart_dependents(project, graph, order, recreated, decisions, options, actions)
 
     for service in services:
-        before = tuple(network_ids.get(key) for key in service.networks) + tuple(
+        needed = tuple(network_ids.get(key) for key in service.networks) + tuple(
             volume_ids.get(key) for key in service.volumes
         )
-        before = tuple(a for a in before if a)
+        before = tuple(a for a in needed if a)
         resources = before
         deps_converged = tuple(a for dep in graph.dependencies(service.name) for a in converged.get(dep.service, ()))
         before += deps_converged + stops_for_restart.get(service.name, ())
@@ -73,17 +76,15 @@ def plan_up(project: Project, observed: ObservedState, graph: ProjectGraph, opti
         names[service.name] = running_names
         if not options.start:
             continue
-        if not created and all(item.container.running and ids.stop(item.container.name) not in
-                               {a.id for a in actions} for item in decisions[service.name]["kept"]):
-            started[service.name] = ()
-            continue  # nothing of this service starts: no need to wait for its dependencies
+        # v2 `startService` waits for the dependencies' conditions even when nothing of the service starts: a
+        # one-shot dependency that exited is started again and must complete before `up` returns
         waits = _waits_for_dependencies(project, graph, service, names, started, actions)
         started[service.name] = _start_service(
             project, service, decisions[service.name], created, waits, resources, options, actions
         )
     if options.wait and options.start:
         _waits_for_project(project, graph, order, names, started, actions)
-    return Plan(actions=tuple(actions), warnings=tuple(warnings))
+    return Plan(actions=tuple(follow_leftovers(actions, leftovers)), warnings=tuple(warnings))
 
 
 def _decide(

@@ -174,3 +174,127 @@ def test_a_bug_stops_health_waits_instead_of_leaving_them_polling():
     assert time.monotonic() - began < 3
     assert ("p-db-1", "Waiting") in [(e.name, e.status) for e in sink.events]
     assert ("p-db-1", "Error") not in [(e.name, e.status) for e in sink.events]  # a cancelled wait is no failure
+
+
+def up_with(proj, engine, *, parallel: int | None = None, **options):
+    observed = engine.observe("p", networks=("p_default",), images=("busybox:latest",))
+    plan = plan_up(proj, observed, build_graph(proj), UpPlanOptions(**options))
+    execute(plan, ExecutionContext(project=proj, observed=observed, engine=engine, sink=CollectingSink(),
+                                   parallel=parallel))
+    return plan
+
+
+def test_recreated_container_gets_v2_aliases_and_replace_label():
+    from pycompose.planner.options import RecreatePolicy
+
+    proj = project({"web": {}})
+    engine = FakeEngine()
+    up(proj, engine)
+    old_id = engine.containers["p-web-1"].id
+    up_with(proj, engine, recreate=RecreatePolicy.FORCE)
+    temporary = f"{old_id[:12]}_p-web-1"
+    spec = engine.specs[temporary]  # created under the temporary name…
+    assert spec.name == temporary
+    assert spec.networks[0].endpoint["Aliases"] == ["p-web-1", "web"]  # …with the final name's aliases
+    assert spec.body["Labels"][labels.REPLACE] == "web-1"
+    assert list(engine.containers) == ["p-web-1"]
+    assert engine.containers["p-web-1"].state == "running"
+
+
+def test_replace_label_of_a_named_container_is_its_container_name():
+    from pycompose.planner.options import RecreatePolicy
+
+    proj = project({"web": {"container_name": "pe-named"}})
+    engine = FakeEngine()
+    up(proj, engine)
+    up_with(proj, engine, recreate=RecreatePolicy.FORCE)
+    created = [spec for name, spec in engine.specs.items() if name != "pe-named"]
+    assert created[0].body["Labels"][labels.REPLACE] == "pe-named"
+    assert created[0].networks[0].endpoint["Aliases"] == ["pe-named", "web"]
+
+
+def test_replacement_left_alone_by_a_killed_run_is_renamed_and_started():
+    proj = project({"web": {}})
+    engine = FakeEngine()
+    up(proj, engine)
+    old = engine.containers["p-web-1"]
+    engine.remove_container(old.id)
+    engine.create_container(replace(engine.specs["p-web-1"], name="0123456789ab_p-web-1"))  # hex, as an engine id
+    up_with(proj, engine)
+    assert list(engine.containers) == ["p-web-1"]
+    assert engine.containers["p-web-1"].state == "running"
+
+
+def test_post_start_hooks_run_after_start_and_a_failing_one_fails_up():
+    hooks = [{"command": ["echo", "hi"], "user": "root", "privileged": True, "working_dir": "/tmp",
+              "environment": {"A": "1", "B": None}},
+             {"command": ["true"]}]
+    proj = project({"web": {"post_start": hooks}})
+    engine = FakeEngine()
+    up(proj, engine)
+    assert [op for op, name in engine.calls if name == "p-web-1"][-3:] == ["start", "exec", "exec"]
+    first = engine.execs[0][1]
+    assert (first.command, first.user, first.privileged, first.workdir, dict(first.env)) == (
+        ("echo", "hi"), "root", True, "/tmp", {"A": "1"})
+    proj = project({"web": {"post_start": [{"command": ["false"]}]}})
+    engine = FakeEngine()
+    with pytest.raises(OperationFailed, match="^web hook exited with status 1$"):
+        up(proj, engine)
+
+
+def test_pre_stop_hooks_run_before_stop_and_a_failing_one_keeps_the_container_running():
+    proj = project({"web": {"pre_stop": [{"command": ["echo", "bye"]}]}})
+    engine = FakeEngine()
+    up(proj, engine)
+    container = engine.containers["p-web-1"]
+    stop = Plan(actions=(Action(id="stop:p-web-1", kind=ActionKind.STOP_CONTAINER, target="p-web-1", reason="t",
+                                service="web", container_id=container.id),))
+    observed = engine.observe("p")
+    execute(stop, ExecutionContext(project=proj, observed=observed, engine=engine, sink=CollectingSink()))
+    assert [op for op, name in engine.calls if name == "p-web-1"][-2:] == ["exec", "stop"]
+    proj = project({"web": {"pre_stop": [{"command": ["false"]}]}})
+    engine = FakeEngine()
+    up(proj, engine)
+    container = engine.containers["p-web-1"]
+    stop = replace(stop, actions=(replace(stop.actions[0], container_id=container.id),))
+    with pytest.raises(OperationFailed, match="^web hook exited with status 1$"):
+        execute(stop, ExecutionContext(project=proj, observed=engine.observe("p"), engine=engine,
+                                       sink=CollectingSink()))
+    assert engine.containers["p-web-1"].state == "running"
+
+
+class _Killed(Exception):
+    """Stands for SIGKILL in the fake: the run stops right after the engine call."""
+
+
+def _kill() -> None:
+    raise _Killed
+
+
+@pytest.mark.parametrize("scenario", ["recreate", "fresh"])
+def test_a_run_killed_after_any_engine_change_is_converged_by_the_next_up(scenario, tmp_path):
+    """The fake counterpart of tests/engine/test_killed_runs.py: kill after the N-th change, for every N."""
+    from pycompose.engine.faults import FaultyEngine
+    from pycompose.planner.options import RecreatePolicy
+
+    proj = project({"web": {"depends_on": {"db": {"condition": "service_started", "required": True}}}, "db": {}})
+    options = {"recreate": RecreatePolicy.FORCE} if scenario == "recreate" else {}
+
+    def prepared() -> FakeEngine:
+        engine = FakeEngine()
+        if scenario == "recreate":
+            up(proj, engine)
+        return engine
+
+    log = tmp_path / "calls.log"
+    counting = prepared()
+    up_with(proj, FaultyEngine(counting, kill_after=None, log=str(log)), parallel=1, **options)
+    calls = log.read_text().splitlines()
+    assert len(calls) == (10 if scenario == "recreate" else 5), calls
+    for after in range(1, len(calls) + 1):
+        engine = prepared()
+        with pytest.raises(_Killed):
+            up_with(proj, FaultyEngine(engine, kill_after=after, log=None, kill=_kill), parallel=1, **options)
+        up_with(proj, engine)
+        assert sorted(engine.containers) == ["p-db-1", "p-web-1"], (after, list(engine.containers))
+        assert all(c.state == "running" for c in engine.containers.values()), after

@@ -43,11 +43,29 @@ def test_fresh_project_creates_network_then_containers_and_waits_for_health():
     ])
 
 
-def test_up_to_date_project_plans_nothing():
+def test_up_to_date_project_only_waits_for_the_dependency_conditions():
+    """v2 `startService` checks every dependency condition again even when nothing starts."""
     proj = web_db()
     observed = ObservedState(project="p", containers=(container(proj, "db"), container(proj, "web")),
                              networks=NETWORK, images=IMAGES)
+    assert plan(proj, observed).render() == "wait container p-db-1: web depends on it (service_healthy)"
+
+
+def test_up_to_date_project_without_conditions_plans_nothing():
+    proj = web_db(condition="service_started")
+    observed = ObservedState(project="p", containers=(container(proj, "db"), container(proj, "web")),
+                             networks=NETWORK, images=IMAGES)
     assert plan(proj, observed).render() == ""
+
+
+def test_exited_one_shot_runs_again_and_is_waited_for_but_its_dependent_stays():
+    proj = web_db(condition="service_completed_successfully")
+    observed = ObservedState(project="p", networks=NETWORK, images=IMAGES, containers=(
+        container(proj, "db", state="exited"), container(proj, "web")))
+    assert plan(proj, observed).render() == "\n".join([
+        "start container p-db-1: stopped",
+        "wait container p-db-1: web depends on it (service_completed_successfully) [after start:p-db-1]",
+    ])
 
 
 def test_changed_service_is_recreated_alone_and_stopped_one_started():
@@ -81,7 +99,8 @@ def test_new_image_recreates_and_no_recreate_does_not():
         container(proj, "db"), container(proj, "web")), images={"busybox:latest": ObservedImage(id="sha256:new")})
     assert "recreate container p-db-1: image changed" in plan(proj, observed).render()
     assert plan(proj, observed, recreate=RecreatePolicy.NEVER,
-                recreate_dependencies=RecreatePolicy.NEVER).render() == ""
+                recreate_dependencies=RecreatePolicy.NEVER).render() == (
+        "wait container p-db-1: web depends on it (service_healthy)")
 
 
 def test_network_mode_service_follows_its_target():
