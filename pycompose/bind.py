@@ -6,6 +6,7 @@ namespaces, volumes_from) are added here as compose-go's normalizer adds them, s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -16,6 +17,9 @@ from pycompose.loader import units
 from pycompose.loader.options import LoadedProject
 from pycompose.model import Condition, DependsOn, Network, Project, Service, Volume
 from pycompose.observed import ObservedState
+
+_VALID_CONTAINER_NAME = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
+"""The engine's rule for container names (moby `daemon/names.RestrictedNamePattern`)."""
 
 
 def bind_project(loaded: LoadedProject, *, scale: Mapping[str, int] | None = None) -> Project:
@@ -33,6 +37,11 @@ def bind_project(loaded: LoadedProject, *, scale: Mapping[str, int] | None = Non
             raise ConfigError(f"no such service: {service_name}")
         services = tuple(replace(s, scale=count) if s.name == service_name else s for s in services)
     for service in services:
+        if service.container_name and not _VALID_CONTAINER_NAME.match(service.container_name):
+            # the engine's refusal, before any engine call (v2 sends it and fails after creating the networks)
+            raise ConfigError(
+                f"Invalid container name ({service.container_name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
+                path=("services", service.name, "container_name"))
         if service.container_name and service.scale > 1:
             raise ConfigError(
                 f'services.{service.name}: can\'t set container_name and {service.name} as container name must be '
@@ -49,6 +58,7 @@ def bind_project(loaded: LoadedProject, *, scale: Mapping[str, int] | None = Non
         disabled_services=tuple(loaded.disabled_services),
         secrets=dict(config.get("secrets") or {}),
         configs=dict(config.get("configs") or {}),
+        environment=dict(loaded.environment),
     )
 
 

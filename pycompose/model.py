@@ -130,6 +130,8 @@ class Project:
     """Services left out by profiles: not orphans, but not managed by this command either."""
     secrets: Mapping[str, Any] = field(default_factory=dict)
     configs: Mapping[str, Any] = field(default_factory=dict)
+    environment: Mapping[str, str] = field(default_factory=dict)
+    """The project's interpolation environment (OS over `.env`): where `environment:` secrets and configs are read."""
 
     def service(self, name: str) -> Service:
         """The service called `name` (KeyError if the project has none)."""

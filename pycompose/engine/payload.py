@@ -11,7 +11,8 @@ from typing import Any
 
 from pycompose import hashing, labels
 from pycompose.bind import parse_duration
-from pycompose.engine.base import ContainerSpec, NetworkAttachment
+from pycompose.engine.base import ContainerFile, ContainerSpec, NetworkAttachment
+from pycompose.errors import ConfigError, OperationFailed
 from pycompose.model import Project, Service
 from pycompose.observed import ObservedContainer, ObservedImage
 
@@ -28,9 +29,18 @@ def container_spec(
     image: ObservedImage | None,
     inherit: ObservedContainer | None = None,
     replace: str | None = None,
+    api_version: str | None = None,
 ) -> ContainerSpec:
-    """Everything needed to create replica `number` of `service` named `name`."""
+    """Everything needed to create replica `number` of `service` named `name`.
+
+    `api_version` is the engine's (`engine.api_version`): a key the engine is too old for is refused with v2's
+    message instead of being dropped by the engine (None: no check). Raises OperationFailed for such a key, for an
+    inline config or secret in a `read_only` service, and for an `environment:` one whose variable is not set.
+    """
     config = service.resolved_config(container_id_of)
+    if api_version is not None:
+        check_engine_features(config, api_version)
+    files = container_files(project, service)
     container_labels = labels.container_labels(
         user_labels=config.get("labels") or {},
         project=project.name,
@@ -68,8 +78,8 @@ def container_spec(
     if healthcheck is not None:
         body["Healthcheck"] = healthcheck
     exposed, bindings = _ports(config.get("ports") or ())
-    for port in config.get("expose") or ():
-        exposed.setdefault(str(port) if "/" in str(port) else f"{port}/tcp", {})
+    for port in config.get("expose") or ():  # as written: `7000`, `7000-7001/udp` (v2 `buildContainerPorts`)
+        exposed.setdefault(str(port), {})
     if exposed:
         body["ExposedPorts"] = exposed
     host = _host_config(project, service, config, bindings, image, inherit)
@@ -77,7 +87,99 @@ def container_spec(
     attachments = _networks(project, service, config, name)
     if attachments:
         host["NetworkMode"] = attachments[0].network
-    return ContainerSpec(name=name, body=body, networks=attachments)
+    return ContainerSpec(name=name, body=body, networks=attachments, files=files)
+
+
+def _version(value: str) -> tuple[int, ...]:
+    return tuple(int(part) if part.isdigit() else 0 for part in value.split("."))
+
+
+def check_engine_features(config: Mapping[str, Any], api_version: str) -> None:
+    """Refuse what an engine of `api_version` would silently ignore, with v2's messages (v2 `ToMobyHealthCheck`,
+    `defaultNetworkSettings`, `buildContainerVolumes`)."""
+    healthcheck = config.get("healthcheck") or {}
+    if healthcheck.get("start_interval") is not None:
+        if _version(api_version) < (1, 44):
+            raise OperationFailed(
+                "can't set healthcheck.start_interval as feature require Docker Engine v25 or later")
+        if healthcheck.get("start_period") is None:
+            raise OperationFailed("healthcheck.start_interval requires healthcheck.start_period to be set")
+    if _version(api_version) < (1, 49) and not config.get("network_mode"):
+        for endpoint in (config.get("networks") or {}).values():
+            if (endpoint or {}).get("interface_name"):
+                raise OperationFailed("interface_name requires Docker Engine v28.1 or later")
+    if _version(api_version) < (1, 48):
+        for volume in config.get("volumes") or ():
+            if volume.get("type") == "image":
+                raise OperationFailed("volume with type=image require Docker Engine v28 or later")
+
+
+def container_files(project: Project, service: Service) -> tuple[ContainerFile, ...]:
+    """The secrets and configs with no file on the host (`content:`, `environment:`), as v2 writes them into the
+    container before it starts (v2 `injectFileReferences`): secrets first, at `/run/secrets/<key>` or `target`,
+    configs at `/<key>` or `target`; mode 0444 unless `mode:`, owner `uid`/`gid` (0 by default).
+
+    Their content is not part of the config hash (only the service's references are), as in v2.
+    """
+    config = service.config
+    files: list[ContainerFile] = []
+    for kind, top in (("secret", project.secrets), ("config", project.configs)):
+        for reference in config.get(f"{kind}s") or ():
+            definition = top.get(reference.get("source")) or {}
+            content = _file_content(project, kind, definition)
+            if not content:  # a `file:` source is bind-mounted instead; an empty content is not written (v2)
+                continue
+            if config.get("read_only"):
+                raise OperationFailed(
+                    f'cannot create {kind} "{definition.get("name") or reference["source"]}" in read-only service '
+                    f"{service.name}: `file` is the sole supported option")
+            files.append(ContainerFile(
+                path=_file_target(kind, reference), content=content.encode(),
+                mode=_file_mode(reference, kind), uid=_file_owner(reference, "uid", kind),
+                gid=_file_owner(reference, "gid", kind)))
+    return tuple(files)
+
+
+def _file_content(project: Project, kind: str, definition: Mapping[str, Any]) -> str:
+    if definition.get("content"):
+        return str(definition["content"])
+    variable = definition.get("environment")
+    if variable:
+        if variable not in project.environment:
+            raise OperationFailed(
+                f'environment variable "{variable}" required by {kind} "{definition.get("name")}" is not set')
+        return project.environment[variable]
+    return ""
+
+
+def _file_target(kind: str, reference: Mapping[str, Any]) -> str:
+    target = reference.get("target") or ""
+    if not target:
+        return ("/run/secrets/" if kind == "secret" else "/") + reference["source"]
+    if kind == "secret" and not target.startswith("/"):
+        return "/run/secrets/" + target
+    return target if target.startswith("/") else "/" + target  # a config's relative target: from the root, as v2's tar
+
+
+def _file_mode(reference: Mapping[str, Any], kind: str) -> int:
+    mode = reference.get("mode")
+    if mode is None or mode == "":
+        return 0o444
+    try:  # the canonical form spells it in octal (`"0640"`), as v2's `config` prints it
+        return int(str(mode), 8) if isinstance(mode, str) else int(mode)
+    except ValueError:
+        raise ConfigError(f"invalid file mode {mode!r}", path=(f"{kind}s", reference["source"], "mode")) from None
+
+
+def _file_owner(reference: Mapping[str, Any], key: str, kind: str) -> int:
+    value = reference.get(key)
+    if value is None or value == "":
+        return 0
+    try:
+        return int(str(value))
+    except ValueError:  # v2: strconv.Atoi's error
+        raise ConfigError(f'strconv.Atoi: parsing "{value}": invalid syntax',
+                          path=(f"{kind}s", reference["source"], key)) from None
 
 
 def _environment(environment: Mapping[str, Any]) -> list[str]:
@@ -137,7 +239,10 @@ def _host_config(
                        ("isolation", "Isolation")):
         if config.get(key):
             host[field] = config[key]
-    for key, field in (("cap_add", "CapAdd"), ("cap_drop", "CapDrop"), ("dns", "Dns"), ("dns_search", "DnsSearch"),
+    for key, field in (("cap_add", "CapAdd"), ("cap_drop", "CapDrop")):
+        if config.get(key):
+            host[field] = _capabilities(config[key])
+    for key, field in (("dns", "Dns"), ("dns_search", "DnsSearch"),
                        ("dns_opt", "DnsOptions"), ("security_opt", "SecurityOpt"), ("group_add", "GroupAdd"),
                        ("volumes_from", "VolumesFrom")):
         if config.get(key):
@@ -164,6 +269,16 @@ def _host_config(
     if config.get("devices"):
         host["Devices"] = [_device(device) for device in config["devices"]]
     return host
+
+
+def _capabilities(names: Any) -> list[str]:
+    """`net_admin` → `CAP_NET_ADMIN`, `ALL` kept, duplicates dropped, sorted: what v2's engine client sends
+    (moby client `normalizeCapabilities`), so `docker inspect` shows the same list for either tool."""
+    normalized = set()
+    for name in names:
+        upper = str(name).upper()
+        normalized.add(upper if upper == "ALL" or upper.startswith("CAP_") else f"CAP_{upper}")
+    return sorted(normalized)
 
 
 def _links(project: Project, links: list[str]) -> list[str]:
@@ -232,8 +347,9 @@ def _resources(config: Mapping[str, Any], host: dict[str, Any]) -> None:
     memory = limits.get("memory") or config.get("mem_limit")
     if memory:
         host["Memory"] = int(memory)
-    if reservations.get("memory") or config.get("mem_reservation"):
-        host["MemoryReservation"] = int(reservations.get("memory") or config.get("mem_reservation"))
+    reserved = reservations.get("memory") or config.get("mem_reservation")
+    if reserved:
+        host["MemoryReservation"] = int(reserved)
     pids = limits.get("pids") or config.get("pids_limit")
     if pids:
         host["PidsLimit"] = int(pids)
@@ -315,13 +431,13 @@ def _mount(project: Project, volume: Mapping[str, Any], inherited: Mapping[str, 
             return {"Bind": f"{mount['Source']}:{volume['target']}:{mode}"}
     elif kind == "tmpfs":
         tmpfs = volume.get("tmpfs") or {}
-        options: dict[str, Any] = {}
+        tmpfs_options: dict[str, Any] = {}
         if tmpfs.get("size"):
-            options["SizeBytes"] = int(tmpfs["size"])
+            tmpfs_options["SizeBytes"] = int(tmpfs["size"])
         if tmpfs.get("mode"):
-            options["Mode"] = int(tmpfs["mode"])
-        if options:
-            mount["TmpfsOptions"] = options
+            tmpfs_options["Mode"] = int(tmpfs["mode"])
+        if tmpfs_options:
+            mount["TmpfsOptions"] = tmpfs_options
     return mount
 
 

@@ -1,10 +1,12 @@
 """Image names and image labels Compose v2 (2.40.3) uses when it builds a service.
 
 Labels, measured with `docker-compose build` against engine 20.10 (`docker image inspect`):
-- classic builder (`DOCKER_BUILDKIT=0`, `build_classic.go`, what pycompose drives through the engine API):
-  the service's `build.labels` plus `com.docker.compose.image.builder=classic` -- no project/service/version;
+- classic builder (`DOCKER_BUILDKIT=0`, `build_classic.go`): the service's `build.labels` plus
+  `com.docker.compose.image.builder=classic` -- no project/service/version;
 - BuildKit (v2's default when the engine has it, `getImageBuildLabels`): `build.labels` overridden by
   `com.docker.compose.version`, `com.docker.compose.project`, `com.docker.compose.service`.
+pycompose always builds through the engine's `/build`, but labels the image as v2 would in the same environment
+(`spec.builder_of`).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def build_labels(
 ) -> dict[str, str]:
     """The labels v2 asks the builder to put on the image of `service` (its canonical dict).
 
-    `builder="classic"` (the default, matching pycompose's engine path): `build.labels` plus
+    `builder="classic"`: `build.labels` plus
     `com.docker.compose.image.builder=classic`; `version`, `project`, `service_name` are unused.
     `builder="buildkit"`: `build.labels` then version, project and service labels, which win over the user's.
     """

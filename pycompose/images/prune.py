@@ -3,7 +3,7 @@
 - `all`: every service `image:` that exists locally;
 - both modes: the first tag of each non-dangling image labelled `com.docker.compose.project=<project>` whose
   `com.docker.compose.service` is a service of the project (any service with `remove_orphans`) -- BuildKit puts
-  these labels on what it builds, the classic builder (pycompose's) does not;
+  these labels on what it builds (and so does pycompose unless `DOCKER_BUILDKIT=0`), the classic builder does not;
 - both modes: `{project}-{service}` of the services without `image:`, when it exists locally.
 Names are normalised to their familiar form with a tag (`busybox` → `busybox:latest`), deduplicated and sorted.
 The whole project counts, whichever services `down` was given.

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 from pycompose.errors import ConfigError, EngineError
 from pycompose.events import Event, EventSink
-from pycompose.images.spec import BuildOverrides, build_spec
+from pycompose.images.naming import BUILDKIT
+from pycompose.images.spec import BuildOverrides, build_spec, builder_of
 from pycompose.scheduling import Job, run_jobs
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def _build_one(project: Project, name: str, engine: Engine, sink: EventSink, env
     context, dockerfile = make_context_tar(
         str(build.get("context") or "."), dockerfile=str(build.get("dockerfile") or "Dockerfile"),
         dockerfile_inline=build.get("dockerfile_inline"), path=("services", name, "build"),
-        per_dockerfile_ignore=False,
+        per_dockerfile_ignore=builder_of(environment) == BUILDKIT,  # only BuildKit reads `<Dockerfile>.dockerignore`
     )
     step = ""
 

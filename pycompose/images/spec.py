@@ -3,6 +3,9 @@
 What v2.40.3's classic path (`build_classic.go` `imageBuildOptions`) sends, with two deliberate additions: v2's
 classic builder drops `shm_size` and `cache_from` (BuildKit honours them); the engine's `/build` takes both, so we
 pass them. Options the classic builder cannot do are refused with v2's message.
+
+The image labels are those of the builder v2 would use (`builder_of`): BuildKit's by default, the classic one's
+with `DOCKER_BUILDKIT=0`, so `docker image inspect` shows the same labels whichever tool built the image.
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pycompose import labels as compose_labels
 from pycompose.engine.base import BuildSpec
 from pycompose.errors import ConfigError
-from pycompose.images.naming import build_labels, image_for_service
+from pycompose.images.naming import BUILDKIT, CLASSIC, build_labels, image_for_service
 
 _UNSUPPORTED = (
     ("additional_contexts", "additional contexts"),
@@ -21,6 +25,24 @@ _UNSUPPORTED = (
     ("secrets", "secrets"),
 )
 _REMOTE_PREFIXES = ("http://", "https://", "git://", "git@", "github.com/")
+_GO_TRUE = {"1", "t", "T", "TRUE", "true", "True"}
+_GO_FALSE = {"0", "f", "F", "FALSE", "false", "False"}
+
+
+def builder_of(environment: Mapping[str, str]) -> str:
+    """`buildkit` (v2's default on this engine) or `classic` (`DOCKER_BUILDKIT` false), read as the docker CLI reads
+    it (`BuildKitEnabled`, Go's strconv.ParseBool).
+
+    Raises:
+        ConfigError: a value ParseBool refuses, with v2's message.
+    """
+    value = environment.get("DOCKER_BUILDKIT") or ""
+    if not value or value in _GO_TRUE:
+        return BUILDKIT
+    if value in _GO_FALSE:
+        return CLASSIC
+    raise ConfigError(f"DOCKER_BUILDKIT environment variable expects boolean value: strconv.ParseBool: "
+                      f'parsing "{value}": invalid syntax')
 
 
 @dataclass(frozen=True)
@@ -47,7 +69,8 @@ def build_spec(project: str, name: str, service: Mapping[str, Any], environment:
         dockerfile=build.get("dockerfile") or "Dockerfile",
         args=resolve_args(build.get("args") or {}, overrides.args, environment),
         target=build.get("target") or None,
-        labels=build_labels(service, ""),
+        labels=build_labels(service, compose_labels.compose_version(), project=project, service_name=name,
+                            builder=builder_of(environment)),
         network=build.get("network") or None,
         shm_size=int(shm_size) if shm_size not in (None, "") else None,
         extra_hosts=tuple(_host_entry(item) for item in build.get("extra_hosts") or ()),

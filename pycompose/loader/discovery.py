@@ -3,7 +3,8 @@
 Mirrors Compose v2's rules (compose-go `cli/options.go`):
 
 - files: `-f` values, else `COMPOSE_FILE` (split on `COMPOSE_PATH_SEPARATOR`, default `os.pathsep`), else the first of
-  the default names found in the working directory or the nearest parent, plus the first override file beside it;
+  the default names found in the project directory (`--project-directory`, else the working directory) or the
+  nearest parent, plus the first override file beside it;
 - project directory: `--project-directory`, else the directory of the first file (not `-`), else the working directory;
 - env files: `--env-file` values, else `COMPOSE_ENV_FILES`, else `<project dir>/.env` unless `COMPOSE_DISABLE_ENV_FILE`;
 - interpolation environment: the env files' values, overridden by the OS environment;
@@ -59,17 +60,22 @@ def find_config_files(
     """Resolve the compose files: explicit `-f`, then COMPOSE_FILE, then the default names upward."""
     cwd = os.path.abspath(working_directory)
     explicit = list(files)
-    if not explicit and environ.get("COMPOSE_FILE"):
+    verb = "open"
+    if not explicit and "COMPOSE_FILE" in environ:
+        # v2 keeps empty parts (`COMPOSE_FILE=` or `a.yaml:`): they name the working directory, which it then
+        # fails to read ("read DIR: is a directory"); a missing file is reported by `stat`
         separator = environ.get("COMPOSE_PATH_SEPARATOR") or os.pathsep
-        explicit = [part for part in environ["COMPOSE_FILE"].split(separator) if part]
+        explicit = environ["COMPOSE_FILE"].split(separator)
+        verb = "stat"
     if explicit:
         paths = tuple(path if path == STDIN else os.path.abspath(os.path.join(cwd, path)) for path in explicit)
         for path in paths:
             if path != STDIN and not os.path.exists(path):
-                raise ConfigError(f"open {path}: no such file or directory")
+                raise ConfigError(f"{verb} {path}: no such file or directory")
         first_file = next((path for path in paths if path != STDIN), None)
-    else:
-        paths = _search_default_files(cwd, warn)
+    else:  # v2 searches from the project directory when one is given (compose-go `WithDefaultConfigPath`)
+        start = os.path.abspath(os.path.join(cwd, project_directory)) if project_directory else cwd
+        paths = _search_default_files(start, warn)
         first_file = paths[0]
     if project_directory:
         directory = os.path.abspath(os.path.join(cwd, project_directory))

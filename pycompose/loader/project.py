@@ -29,6 +29,10 @@ class _LoadState:
     documents: list[Any] = field(default_factory=list)  # YamlDocument, in load order
     parsed_files: dict[tuple[str, int], dict] = field(default_factory=dict)
     stdin_text: str | None = None
+    mentions_project_name: bool = False
+    """A file read so far spells `COMPOSE_PROJECT_NAME`: it must be interpolated with the project's name."""
+    implied: dict[str, str] = field(default_factory=dict)
+    """Variables the loader adds to every interpolation environment, included projects' too (the project name)."""
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -85,6 +89,13 @@ def load_project(options: ProjectOptions) -> LoadedProject:
             declared=merged.get("name") if isinstance(merged.get("name"), str) else None,
             project_directory=files.project_directory,
         )
+        if "COMPOSE_PROJECT_NAME" not in environment:
+            # v2 knows the name before it interpolates (from `-p`, `name:` or the directory) and exposes it as
+            # COMPOSE_PROJECT_NAME; we learn it from the first pass, and load again only when a file uses it
+            environment = {**environment, "COMPOSE_PROJECT_NAME": name}
+            if state.mentions_project_name and options.interpolate:
+                state = _LoadState(stdin_text=state.stdin_text, implied={"COMPOSE_PROJECT_NAME": name})
+                merged = _load_merged(files.paths, files.project_directory, environment, options, state)
         config = _canonical(merged, name, files.project_directory, environment, options, state)
         config, disabled = _select_profiles(config, environment, options)
         if options.consistency:
@@ -147,12 +158,17 @@ def _read_text(path: str, state: _LoadState, options: ProjectOptions) -> str:
         if state.stdin_text is None:
             stream = options.stdin if options.stdin is not None else sys.stdin
             state.stdin_text = stream.read()
+        state.mentions_project_name |= "COMPOSE_PROJECT_NAME" in state.stdin_text
         return state.stdin_text
     try:
         with open(path, encoding="utf-8") as handle:
-            return handle.read()
+            text = handle.read()
+        state.mentions_project_name |= "COMPOSE_PROJECT_NAME" in text
+        return text
     except UnicodeDecodeError as error:
         raise ConfigError(f"file is not valid UTF-8 text: {error.reason}", file=path) from None
+    except IsADirectoryError:
+        raise ConfigError(f"read {path}: is a directory") from None
     except OSError as error:
         raise ConfigError(f"open {path}: {error.strerror.lower() if error.strerror else error}") from None
 
@@ -281,6 +297,7 @@ def _load_included(spec: Any, options: ProjectOptions, state: _LoadState, chain:
     environment = _interpolation_environment(
         env_files, options.environ, must_exist=bool(spec.env_files), warn=state.warn
     )
+    environment = {**state.implied, **environment}
     merged = _load_merged(spec.paths, spec.project_directory, environment, options, state, chain)
     return include.absolute_paths(merged, spec.project_directory)
 

@@ -1,14 +1,17 @@
-"""Building service images on the real engine (classic builder), FROM the seeded busybox:latest: names, labels,
-args/target, ordering by FROM, the failing-build message, `up` building what is missing, rebuild → recreate,
-`down --rmi`."""
+"""Building service images on the real engine (its `/build` endpoint), FROM the seeded busybox:latest: names, labels
+(v2's BuildKit labels by default, its classic one with DOCKER_BUILDKIT=0, both compared with v2), args/target,
+ordering by FROM, the failing-build message, `up` building what is missing, rebuild → recreate, `down --rmi`."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 
 import pytest
+
+from pycompose.labels import compose_version
 
 pytestmark = pytest.mark.docker
 
@@ -55,6 +58,11 @@ RUN echo "$(cat /greeting)-$SUFFIX" > /app
 """
 
 
+def _without_buildkit() -> dict[str, str]:
+    """The environment without DOCKER_BUILDKIT, so v2's default builder is what the test asks for."""
+    return {key: value for key, value in os.environ.items() if key != "DOCKER_BUILDKIT"}
+
+
 def _docker(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=120)
 
@@ -76,9 +84,9 @@ def cli(loader, tmp_path, project_name, images):
         (tmp_path / name).mkdir()
         (tmp_path / name / "Dockerfile").write_text(text)
 
-    def run(*args: str) -> subprocess.CompletedProcess:
+    def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "pycompose", "-p", project_name, *args], cwd=tmp_path,
-                              capture_output=True, text=True, timeout=300, env={**os.environ})
+                              capture_output=True, text=True, timeout=300, env={**_without_buildkit(), **(env or {})})
 
     return run
 
@@ -101,8 +109,9 @@ def test_build_names_and_labels_the_images_as_v2_and_honours_args_target_and_fro
     assert _run_in(f"{project_name}-app", "cat", "/app") == "hello-from-app"
     # target `first`: the second stage did not run
     assert _run_in(f"{project_name}-base", "ls", "/") .count("stage") == 0
-    assert _inspect(f"{project_name}-base", "{{json .Config.Labels}}") == (
-        '{"com.docker.compose.image.builder":"classic","org.example.team":"qa"}')
+    assert json.loads(_inspect(f"{project_name}-base", "{{json .Config.Labels}}")) == {
+        "com.docker.compose.project": project_name, "com.docker.compose.service": "base",
+        "com.docker.compose.version": compose_version(), "org.example.team": "qa"}
     # image: wins over the default name; build.tags are added; dockerfile_inline is used
     assert _run_in(f"{project_name}-custom:1.0", "cat", "/inline") == "inline"
     assert _inspect(f"{project_name}-extra:2", "{{.Id}}") == _inspect(f"{project_name}-custom:1.0", "{{.Id}}")
@@ -175,13 +184,14 @@ def test_up_no_build_with_a_missing_image_fails_before_creating_anything(cli, pr
 
 
 def test_down_rmi_local_removes_the_default_named_images_and_all_also_the_named_ones(cli, project_name):
-    assert cli("up", "-d").returncode == 0
+    classic = {"DOCKER_BUILDKIT": "0"}
+    assert cli("up", "-d", env=classic).returncode == 0
     local = cli("down", "--rmi", "local")
     assert local.returncode == 0, local.stderr
     assert f" Image {project_name}-app:latest  Removed" in local.stderr
     assert _docker("image", "inspect", f"{project_name}-app").returncode != 0
     assert _docker("image", "inspect", f"{project_name}-base").returncode != 0
-    # built by the classic builder: no project label, so `local` keeps the image: name (as v2 does)
+    # built with v2's classic labels: no project label, so `local` keeps the image: name (as v2 does)
     assert _docker("image", "inspect", f"{project_name}-custom:1.0").returncode == 0
 
     assert cli("up", "-d", "named").returncode == 0
@@ -189,3 +199,42 @@ def test_down_rmi_local_removes_the_default_named_images_and_all_also_the_named_
     assert everything.returncode == 0, everything.stderr
     assert _docker("image", "inspect", f"{project_name}-custom:1.0").returncode != 0
     assert _docker("image", "inspect", f"{project_name}-extra:2").returncode == 0  # only the service image:
+
+
+LABELS_COMPOSE = """\
+services:
+  app:
+    build:
+      context: .
+      labels:
+        mine: x
+        com.docker.compose.project: spoofed
+"""
+
+
+@pytest.mark.parametrize("buildkit", [None, "0", "false", "1"])
+def test_image_labels_are_v2s_for_each_builder_setting(reference_compose, tmp_path, project_name, images, buildkit):
+    (tmp_path / "compose.yaml").write_text(LABELS_COMPOSE)
+    (tmp_path / "Dockerfile").write_text("FROM busybox:latest\nLABEL from.file=1\n")
+    env = _without_buildkit()
+    if buildkit is not None:
+        env["DOCKER_BUILDKIT"] = buildkit
+    ours, theirs = project_name, f"{project_name}-v2"
+    for command, name in (([sys.executable, "-m", "pycompose"], ours), ([reference_compose], theirs)):
+        result = subprocess.run([*command, "-p", name, "build"], cwd=tmp_path, capture_output=True, text=True,
+                                timeout=300, env=env)
+        assert result.returncode == 0, result.stderr
+    labels = {name: json.loads(_inspect(f"{name}-app", "{{json .Config.Labels}}")) for name in (ours, theirs)}
+    expected = dict(labels[theirs])
+    if expected.get("com.docker.compose.project") == theirs:
+        expected["com.docker.compose.project"] = ours
+    assert labels[ours] == expected
+    assert ("com.docker.compose.image.builder" in expected) == (buildkit in ("0", "false"))
+
+
+def test_an_invalid_docker_buildkit_is_refused_as_v2_refuses_it(cli):
+    result = cli("build", env={"DOCKER_BUILDKIT": "maybe"})
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        'DOCKER_BUILDKIT environment variable expects boolean value: strconv.ParseBool: parsing "maybe": '
+        "invalid syntax")

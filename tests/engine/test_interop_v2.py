@@ -72,7 +72,10 @@ def test_pycompose_up_after_v2_up_recreates_nothing_and_down_removes_all(v2_proj
     sink = CollectingSink()
     api.up(loaded, sink=sink)
     assert _ids(loaded) == before
-    assert sorted(sink.lines()) == sorted(f"Container {name} Running" for name in before)
+    # as v2: every container "Running", and the service_healthy dependency waited for again
+    assert sorted(sink.lines()) == sorted([*(f"Container {n} Running" for n in before),
+                                          f"Container {project_name}-db-1 Waiting",
+                                          f"Container {project_name}-db-1 Healthy"])
 
     api.down(loaded, api.DownOptions(volumes=True, timeout=1), sink=CollectingSink())
     assert _ids(loaded) == {}

@@ -108,7 +108,10 @@ def test_second_up_changes_nothing_and_change_recreates_only_that_service(make_p
     again = CollectingSink()
     api.up(project, sink=again)
     assert {c.name: c.id for c in api.ps(project)} == before
-    assert sorted(again.lines()) == sorted(f"Container {n} Running" for n in before)
+    # as v2: every container "Running", and the service_healthy dependency waited for again
+    assert sorted(again.lines()) == sorted([*(f"Container {n} Running" for n in before),
+                                          f"Container {project_name}-db-1 Waiting",
+                                          f"Container {project_name}-db-1 Healthy"])
 
     changed = make_project({**WEB_DB, "services": {**WEB_DB["services"], "web": {
         **WEB_DB["services"]["web"], "environment": {"A": "2"}}}})

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
+
 from pycompose import labels
 from pycompose.bind import bind_project, parse_duration
 from pycompose.engine.context import resolve_endpoint
 from pycompose.engine.payload import container_spec
+from pycompose.errors import OperationFailed
 from pycompose.loader.options import LoadedProject
 from pycompose.observed import ObservedContainer, ObservedImage, ObservedMount
 
@@ -43,7 +48,7 @@ def test_runtime_fields_map_to_engine_names():
     assert body["ExposedPorts"] == {"80/tcp": {}}
     assert host["PortBindings"] == {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}
     assert host["RestartPolicy"] == {"Name": "on-failure", "MaximumRetryCount": 2}
-    assert host["Init"] is True and host["ExtraHosts"] == ["h:1.2.3.4"] and host["CapAdd"] == ["NET_ADMIN"]
+    assert host["Init"] is True and host["ExtraHosts"] == ["h:1.2.3.4"] and host["CapAdd"] == ["CAP_NET_ADMIN"]
     assert host["Ulimits"] == [{"Name": "nofile", "Soft": 10, "Hard": 20}]
     assert [a.network for a in created.networks] == ["p_back", "p_default"]
     assert created.networks[0].endpoint == {"Aliases": ["p-s-1", "s", "b"], "IPAMConfig": {"IPv4Address": "10.0.0.5"}}
@@ -94,3 +99,91 @@ def test_durations_and_endpoint_resolution(tmp_path):
     (meta / "meta.json").write_text('{"Name":"remote","Endpoints":{"docker":{"Host":"ssh://me@box"}}}')
     assert resolve_endpoint({"DOCKER_CONFIG": str(tmp_path)}).host == "ssh://me@box"
     assert resolve_endpoint({"DOCKER_CONFIG": str(tmp_path / "none")}).host == "unix:///var/run/docker.sock"
+
+
+def test_capabilities_and_expose_reach_the_engine_as_v2_sends_them():
+    """Measured with `docker inspect` of v2's container: caps upper-cased, `CAP_`-prefixed except `ALL`,
+    deduplicated and sorted (moby client `normalizeCapabilities`); `expose` entries as written."""
+    proj = project({"cap_add": ["NET_ADMIN", "CAP_SYS_TIME", "ALL", "net_admin"], "cap_drop": ["MKNOD", "cap_chown"],
+                    "expose": ["7000", "7001/udp", "7002-7003", "7004-7005/udp"],
+                    "ports": [{"mode": "ingress", "target": 7000, "published": "8080", "protocol": "tcp"}]})
+    body = spec(proj).body
+    assert body["HostConfig"]["CapAdd"] == ["ALL", "CAP_NET_ADMIN", "CAP_SYS_TIME"]
+    assert body["HostConfig"]["CapDrop"] == ["CAP_CHOWN", "CAP_MKNOD"]
+    assert body["ExposedPorts"] == {"7000/tcp": {}, "7000": {}, "7001/udp": {}, "7002-7003": {}, "7004-7005/udp": {}}
+
+
+def test_inline_and_environment_configs_and_secrets_become_files_at_v2s_paths_and_modes():
+    proj = project({
+        "configs": [{"source": "inline", "target": "/etc/inline.conf"}, {"source": "fromenv"},
+                    {"source": "long", "target": "/etc/long.conf", "uid": "123", "gid": "456", "mode": "0640"},
+                    {"source": "onhost"}, {"source": "empty"}],
+        "secrets": [{"source": "token", "target": "/run/secrets/token"}, {"source": "rel", "target": "sub/x"}],
+    }, configs={"inline": {"name": "p_inline", "content": "hello\n"}, "fromenv": {"name": "p_fromenv",
+                                                                                  "environment": "VALUE"},
+                "long": {"name": "p_long", "content": "x"}, "onhost": {"name": "p_onhost", "file": "/w/f"},
+                "empty": {"name": "p_empty", "content": ""}},
+        secrets={"token": {"name": "p_token", "environment": "VALUE"}, "rel": {"name": "p_rel", "content": "r"}})
+    proj = replace(proj, environment={"VALUE": "from-env"})
+    files = {file.path: (file.content, oct(file.mode), file.uid, file.gid) for file in spec(proj).files}
+    assert files == {
+        "/run/secrets/token": (b"from-env", "0o444", 0, 0),
+        "/run/secrets/sub/x": (b"r", "0o444", 0, 0),
+        "/etc/inline.conf": (b"hello\n", "0o444", 0, 0),
+        "/fromenv": (b"from-env", "0o444", 0, 0),
+        "/etc/long.conf": (b"x", "0o640", 123, 456),
+    }
+    assert [file.path for file in spec(proj).files][:2] == ["/run/secrets/token", "/run/secrets/sub/x"]
+
+
+def test_config_hash_ignores_the_content_of_inline_configs():
+    def hash_of(content: str) -> str:
+        proj = project({"configs": [{"source": "c"}]}, configs={"c": {"name": "p_c", "content": content}})
+        return spec(proj).body["Labels"][labels.CONFIG_HASH]
+
+    assert hash_of("one") == hash_of("two")
+
+
+def test_read_only_service_refuses_inline_configs_and_secrets_with_v2s_message():
+    proj = project({"read_only": True, "configs": [{"source": "inline"}]},
+                   configs={"inline": {"name": "p_inline", "content": "x"}})
+    with pytest.raises(OperationFailed) as refused:
+        spec(proj)
+    assert str(refused.value) == ('cannot create config "p_inline" in read-only service s: '
+                                  "`file` is the sole supported option")
+    proj = project({"read_only": True, "secrets": [{"source": "tok"}], "configs": [{"source": "onhost"}]},
+                   secrets={"tok": {"name": "p_tok", "environment": "X"}}, configs={"onhost": {"file": "/w/f"}})
+    with pytest.raises(OperationFailed, match='cannot create secret "p_tok" in read-only service s'):
+        spec(replace(proj, environment={"X": "1"}))
+    proj = project({"read_only": True, "configs": [{"source": "onhost"}]}, configs={"onhost": {"file": "/w/f"}})
+    assert spec(proj).files == ()  # a file source is bind-mounted: allowed
+
+
+def test_an_unset_environment_source_is_refused_as_v2_refuses_it():
+    proj = project({"secrets": [{"source": "tok"}]}, secrets={"tok": {"name": "p_tok", "environment": "NOPE"}})
+    with pytest.raises(OperationFailed, match='^environment variable "NOPE" required by secret "p_tok" is not set$'):
+        spec(proj)
+
+
+@pytest.mark.parametrize(("service", "message"), [
+    ({"healthcheck": {"test": ["CMD", "true"], "start_period": "1s", "start_interval": "1s"}},
+     "can't set healthcheck.start_interval as feature require Docker Engine v25 or later"),
+    ({"networks": {"default": {"interface_name": "eth7"}}}, "interface_name requires Docker Engine v28.1 or later"),
+    ({"volumes": [{"type": "image", "source": "busybox", "target": "/i"}]},
+     "volume with type=image require Docker Engine v28 or later"),
+])
+def test_keys_the_engine_is_too_old_for_are_refused_with_v2s_message(service, message):
+    proj = project(service)
+    with pytest.raises(OperationFailed) as refused:
+        spec(proj, api_version="1.41")
+    assert str(refused.value) == message
+    spec(proj)  # no version given: no check
+
+
+def test_start_interval_is_sent_to_a_recent_engine_and_needs_a_start_period():
+    check = {"test": ["CMD", "true"], "start_period": "2s", "start_interval": "1s"}
+    body = spec(project({"healthcheck": check}), api_version="1.44").body
+    assert body["Healthcheck"]["StartInterval"] == 1_000_000_000
+    del check["start_period"]
+    with pytest.raises(OperationFailed, match="^healthcheck.start_interval requires healthcheck.start_period"):
+        spec(project({"healthcheck": check}), api_version="1.51")

@@ -135,3 +135,19 @@ def test_env_files(tmp_path):
                                                   working_directory=str(tmp_path), project_directory=str(tmp_path))
     assert chosen == (str(tmp_path / "p.env"), str(tmp_path / "q.env")) and explicit
     assert os.path.isabs(chosen[0])
+
+
+def test_project_directory_without_files_is_where_the_search_starts(tmp_path):
+    """v2 (compose-go `WithDefaultConfigPath`) looks for the default names in `--project-directory`, then upward."""
+    write(tmp_path / "proj" / "compose.yaml")
+    write(tmp_path / "proj" / "compose.override.yaml")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "proj" / "sub").mkdir()
+    found, _ = find(tmp_path / "elsewhere", project_directory=str(tmp_path / "proj"))
+    assert found.paths == (str(tmp_path / "proj" / "compose.yaml"), str(tmp_path / "proj" / "compose.override.yaml"))
+    assert found.project_directory == str(tmp_path / "proj")
+    found, _ = find(tmp_path, project_directory="proj/sub")  # relative to the working directory; then upward
+    assert found.paths[0] == str(tmp_path / "proj" / "compose.yaml")
+    assert found.project_directory == str(tmp_path / "proj" / "sub")
+    with pytest.raises(ConfigError, match="no configuration file provided: not found"):
+        find(tmp_path / "proj", project_directory=str(tmp_path / "elsewhere"))

@@ -218,3 +218,68 @@ def test_seeds_are_valid(index):
         from pycompose.loader.project import load_project
 
         load_project(ProjectOptions(files=("compose.yaml",), working_directory=folder, environ={}))
+
+
+# The same promise from the command line: random global flags and COMPOSE_*/DOCKER_* variables, run in-process
+# through the CLI's one error boundary (`pycompose.cli.main.run`), end in an exit code, never in a bug report.
+# Only `config` runs: it needs no engine, and it loads the project as every other command does.
+
+_ENV_NAMES = ("COMPOSE_FILE", "COMPOSE_PROFILES", "COMPOSE_PROJECT_NAME", "COMPOSE_PATH_SEPARATOR",
+              "COMPOSE_ENV_FILES", "COMPOSE_DISABLE_ENV_FILE", "COMPOSE_PROGRESS", "COMPOSE_ANSI",
+              "COMPOSE_PARALLEL_LIMIT", "COMPOSE_REMOVE_ORPHANS", "COMPOSE_IGNORE_ORPHANS", "DOCKER_HOST",
+              "DOCKER_CONTEXT", "DOCKER_BUILDKIT", "COMPOSE_COMPATIBILITY")
+_FILES = {  # what the fuzzed flags and variables may name, beside free text
+    "compose.yaml": b"name: fuzz\nservices:\n  a:\n    image: busybox\n    profiles: [p]\n"
+                    b"    environment: [X=${X:-1}, N=${COMPOSE_PROJECT_NAME}]\n  b:\n    image: busybox\n",
+    "empty.yaml": b"",
+    "binary.yaml": bytes(range(256)),
+    "deep.yaml": b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n",
+    "bad.env": b"A=\xff\xfe\n\xff=1\nB=ok\n",
+    "good.env": b"COMPOSE_PROFILES=p\nX=2\n",
+}
+_odd_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+_names = st.one_of(st.sampled_from([*_FILES, "adir", ".", "", "-", "missing.yaml", "adir/x", "a:b", ",", "::"]),
+                   _odd_text)
+_env_values = st.one_of(_names, st.sampled_from(["0", "1", "true", "no", "-1", "9" * 30, "p,,q", " p ", "UPPER",
+                                                  "-x", "tcp://", "unix:///nope", "ssh://"]), _odd_text)
+_global_flags = st.lists(st.one_of(
+    st.tuples(st.sampled_from(["-f", "--env-file", "--project-directory"]), _names),
+    st.tuples(st.sampled_from(["-p", "--profile", "--progress", "--ansi", "--parallel"]), _env_values),
+    st.tuples(st.sampled_from(["--dry-run", "--compatibility", "--all-resources"])),
+), max_size=4)
+_config_flags = st.lists(st.sampled_from(["-q", "--services", "--volumes", "--profiles", "--images", "--hash=*",
+                                          "--environment", "--variables", "--format=json", "--no-interpolate",
+                                          "--no-normalize", "--no-path-resolution", "a", "zz"]), max_size=3)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(flags=_global_flags, config=_config_flags,
+       environ=st.dictionaries(st.sampled_from(_ENV_NAMES), _env_values, max_size=4),
+       stdin=st.sampled_from([*(content.decode("utf-8", "replace") for content in _FILES.values()), "{"]))
+def test_cli_arguments_and_variables_end_in_an_exit_code_never_a_bug(flags, config, environ, stdin):
+    import contextlib
+    import io
+    from unittest import mock
+
+    from pycompose.cli import main
+
+    def bug(error: BaseException, **_: object) -> int:
+        raise AssertionError(f"a bug for {flags} {config} {environ}") from error
+
+    args = [part for flag in flags for part in flag] + ["config", *config]
+    kept = {key: value for key, value in os.environ.items() if not key.startswith(("COMPOSE_", "DOCKER_"))}
+    with tempfile.TemporaryDirectory() as folder:
+        for name, content in _FILES.items():
+            Path(folder, name).write_bytes(content)
+        Path(folder, "adir").mkdir()
+        before = os.getcwd()
+        os.chdir(folder)
+        try:
+            with mock.patch.dict(os.environ, {**kept, **environ}, clear=True), \
+                    mock.patch.object(main, "_report_bug", bug), mock.patch("sys.stdin", io.StringIO(stdin)), \
+                    contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+                code = main.run(args)
+        finally:
+            os.chdir(before)
+    assert isinstance(code, int) and code != 70, err.getvalue()
+    assert "Traceback" not in err.getvalue()
