@@ -138,7 +138,7 @@ def _spec(action: Action, context: ExecutionContext, name: str, inherit=None, re
     return container_spec(
         context.project, service, action.number or 1, name=name,
         container_id_of=context.first_container_id, image=context.observed.images.get(service.image),
-        inherit=inherit, replace=replace,
+        inherit=inherit, replace=replace, api_version=context.engine.api_version,
     )
 
 

@@ -63,7 +63,7 @@ def test_runtime_options_reach_the_container(make_project, project_name, tmp_pat
     name = f"{project_name}-app-1"
     info = client.inspect_container(name)
     host = info["HostConfig"]
-    assert host["RestartPolicy"]["Name"] == "unless-stopped" and host["CapAdd"] == ["NET_ADMIN"]
+    assert host["RestartPolicy"]["Name"] == "unless-stopped" and host["CapAdd"] == ["CAP_NET_ADMIN"]
     assert host["ExtraHosts"] == ["db.example:10.1.2.3"] and "/scratch" in host["Tmpfs"]
     assert info["Config"]["Labels"]["team"] == "core" and info["Config"]["User"] == "1000"
 

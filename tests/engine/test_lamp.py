@@ -43,7 +43,7 @@ def debian_base():
 @pytest.fixture
 def lamp_project(loader, debian_base, project_name):
     yield project_name
-    for service in ("web", "db"):  # built by the test's `up`; classic builds carry no project label
+    for service in ("web", "db"):  # built by the test's `up`: removed here, also when the test failed
         subprocess.run(["docker", "image", "rm", f"{project_name}-{service}"], capture_output=True)
 
 
