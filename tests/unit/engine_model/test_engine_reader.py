@@ -105,3 +105,16 @@ def test_no_engine_is_unreachable_naming_the_address(tmp_path):
 ])
 def test_which_endpoints_read_without_docker_py(endpoint, reads):
     assert (EngineReader.for_endpoint(endpoint) is not None) == reads
+
+
+@pytest.mark.parametrize(("host", "reason"), [
+    ("tcp://[::1", "missing ']' in host"),
+    ("tcp://h:x", 'invalid port ":x" after host'),
+])
+def test_an_unparsable_docker_host_is_refused_with_v2s_words(host: str, reason: str) -> None:
+    from pycompose.engine.context import resolve_endpoint
+    from pycompose.errors import ConfigError
+
+    with pytest.raises(ConfigError) as refused:
+        resolve_endpoint({"DOCKER_HOST": host})
+    assert str(refused.value) == f'Failed to initialize: unable to resolve docker endpoint: parse "{host}": {reason}'
