@@ -10,6 +10,8 @@ so `import pycompose.api` stays cheap:
     lifecycle    up, down, stop, start, restart, kill, rm
     containers   ps, images, list_projects, service_names, port, exec_command, logs, wait, wait_healthy
     attached     attach (attached `up`) and the AttachView it reports to
+    run          run_oneoff (`run`: a one-off container)
+    control      pause, unpause, top, stats, events, export, commit, attach_service, scale
     project      Project, the object API
     (images)     build, pull, push and their options live in `pycompose.images`
 """
@@ -33,10 +35,25 @@ if TYPE_CHECKING:
         wait,
         wait_healthy,
     )
+    from pycompose.api.control import (
+        ContainerProcesses,
+        ContainerUsage,
+        ProjectEvent,
+        attach_service,
+        commit,
+        events,
+        export,
+        pause,
+        scale,
+        stats,
+        top,
+        unpause,
+    )
     from pycompose.api.lifecycle import down, kill, restart, rm, start, stop, up
-    from pycompose.api.options import DownOptions, ExecOptions, UpOptions
+    from pycompose.api.options import DownOptions, ExecOptions, OneOffOptions, OneOffResult, UpOptions
     from pycompose.api.project import Project
     from pycompose.api.records import ContainerRecord, PublishedPort
+    from pycompose.api.run import run_oneoff
     from pycompose.images.operations import BuildOptions, PullOptions, PushOptions, build, pull, push
     from pycompose.logs import resolve_for_logs  # noqa: F401 - beside the curated surface
     from pycompose.session import RunOptions
@@ -46,10 +63,16 @@ __all__ = [
     "ContainerRecord", "DownOptions", "ExecOptions", "Project", "PublishedPort", "RunOptions", "UpOptions", "attach",
     "down", "exec_command", "images", "kill", "list_projects", "logs", "port", "ps", "restart", "rm", "service_names",
     "start", "stop", "up", "wait", "wait_healthy",
+    "OneOffOptions", "OneOffResult", "run_oneoff",
+    "ContainerProcesses", "ContainerUsage", "ProjectEvent", "attach_service", "commit", "events", "export", "pause",
+    "scale", "stats", "top", "unpause",
 ]
 
 _HOMES = {
-    "pycompose.api.options": ("UpOptions", "DownOptions", "ExecOptions"),
+    "pycompose.api.options": ("UpOptions", "DownOptions", "ExecOptions", "OneOffOptions", "OneOffResult"),
+    "pycompose.api.run": ("run_oneoff",),
+    "pycompose.api.control": ("ContainerProcesses", "ContainerUsage", "ProjectEvent", "attach_service", "commit",
+                              "events", "export", "pause", "scale", "stats", "top", "unpause"),
     "pycompose.api.records": ("ContainerRecord", "PublishedPort"),
     "pycompose.api.lifecycle": ("up", "down", "stop", "start", "restart", "kill", "rm"),
     "pycompose.api.containers": ("ps", "images", "list_projects", "service_names", "port", "exec_command", "logs",

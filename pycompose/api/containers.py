@@ -23,14 +23,18 @@ if TYPE_CHECKING:
 
 
 def ps(source: ProjectSource, services: tuple[str, ...] = (), *, all_containers: bool = False,
-       engine: Engine | None = None) -> list[ObservedContainer]:
-    """The project's service containers (running only unless `all_containers`), sorted by name."""
+       oneoff: bool = False, engine: Engine | None = None) -> list[ObservedContainer]:
+    """The project's service containers (running only unless `all_containers`), sorted by name; with `oneoff`
+    the one-off containers of `run` too (v2 `ps --all` lists them)."""
     engine = engine_of(engine)
     project, _ = project_or_labels(source, engine)
     check_services(project, services)
     observed = engine.observe(project.name, all_containers=all_containers)
+    found = list(observed.containers)
+    if oneoff:
+        found += engine.list_oneoff_containers(project.name, all_containers=all_containers)
     wanted = set(services)
-    return sorted((c for c in observed.containers if not wanted or c.service in wanted), key=lambda c: c.name)
+    return sorted((c for c in found if not wanted or c.service in wanted), key=lambda c: c.name)
 
 
 def images(source: ProjectSource, services: tuple[str, ...] = (), *, engine: Engine | None = None,

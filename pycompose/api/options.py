@@ -58,3 +58,62 @@ class ExecOptions:
     terminal's size come from the `terminal` the caller passes to `exec_command`, not from this flag."""
     detach: bool = False
     """Start the command and return at once (exit code 0)."""
+
+
+@dataclass(frozen=True)
+class OneOffOptions:
+    """`run`: a one-off container of a service, named `{project}-{service}-run-{id}` and labelled `oneoff=True`
+    (so `ps`, `stop`, `rm` and `down` leave it alone; `down --remove-orphans` removes it once it has exited).
+
+    Each field overrides what the service declares; None / empty: the service's own value."""
+
+    command: tuple[str, ...] | None = None
+    entrypoint: tuple[str, ...] | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
+    """Added to (and overriding) the service's environment."""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    name: str | None = None
+    """The container's name; None: `{project}-{service}-run-{12 hex digits}`."""
+    user: str | None = None
+    workdir: str | None = None
+    volumes: tuple[str, ...] = ()
+    """Extra mounts in the short syntax (`./src:/src:ro`, `data:/data`)."""
+    publish: tuple[str, ...] = ()
+    """Ports to publish (`8080:80`); these replace the service's own."""
+    service_ports: bool = False
+    """Publish the service's own ports (without it a one-off publishes none, so it cannot clash with the
+    service's container)."""
+    use_aliases: bool = False
+    """Join the networks under the service's name and aliases too (not only the container's name)."""
+    cap_add: tuple[str, ...] = ()
+    cap_drop: tuple[str, ...] = ()
+    no_deps: bool = False
+    """Do not start the services it depends on."""
+    remove: bool = False
+    """Remove the container when it exits (`--rm`; the engine's AutoRemove)."""
+    detach: bool = False
+    """Start it and return at once (exit code 0)."""
+    tty: bool = False
+    """Allocate a pseudo-TTY (the CLI does when stdin is a terminal and `-T` is not given)."""
+    interactive: bool = True
+    """Keep the container's stdin open; what the caller passes as `stdin` is sent to it."""
+    detach_keys: str | None = None
+    proxy_signals: bool = True
+    """Pass SIGINT/SIGTERM received by this process on to the container (no TTY: a TTY passes ^C itself)."""
+    build: bool = False
+    pull: str = "policy"
+    quiet_pull: bool = False
+    remove_orphans: bool = False
+
+
+@dataclass(frozen=True)
+class OneOffResult:
+    """What `run` leaves: the one-off container and, unless detached, its exit code and output."""
+
+    container_id: str
+    name: str
+    exit_code: int | None = None
+    """None: detached (`detach`, or the detach keys were typed)."""
+    stdout: bytes = b""
+    """What it wrote, when the caller asked the API to capture it (`Project.run`)."""
+    stderr: bytes = b""

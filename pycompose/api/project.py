@@ -15,6 +15,7 @@ from pycompose.loader.options import LoadedProject, ProjectOptions
 from pycompose.session import engine_of
 
 if TYPE_CHECKING:
+    from pycompose.api.control import ProjectEvent
     from pycompose.engine.base import Engine
 
 
@@ -34,7 +35,8 @@ class Project:
     """
 
     def __init__(self, loaded: LoadedProject, *, engine: Engine | None = None, sink: EventSink | None = None,
-                 down_volumes: bool = True, wait_timeout: float | None = 120.0) -> None:
+                 down_volumes: bool = True, wait_timeout: float | None = 120.0,
+                 stop_timeout: int | None = None) -> None:
         self.loaded = loaded
         self._engine = engine
         self.sink: EventSink = sink or LoggingSink()
@@ -42,6 +44,9 @@ class Project:
         """What leaving the `with` block passes to `down(volumes=…)`."""
         self.wait_timeout = wait_timeout
         """Seconds `up(wait=True)` waits for the services to be running/healthy; None: no limit."""
+        self.stop_timeout = stop_timeout
+        """Seconds `down` and `stop` give a container to stop before killing it, when they are not given one;
+        None: each service's `stop_grace_period` (10 s by default). Tests want it short."""
 
     @classmethod
     def load(
@@ -57,6 +62,7 @@ class Project:
         sink: EventSink | None = None,
         down_volumes: bool = True,
         wait_timeout: float | None = 120.0,
+        stop_timeout: int | None = None,
     ) -> Project:
         """Load a compose project.
 
@@ -68,6 +74,7 @@ class Project:
                 `inherit_env` is False).
             project_name: `-p`; default: `name:` in the file, COMPOSE_PROJECT_NAME, the directory's name.
             env_files: `--env-file` paths.
+            stop_timeout: seconds `down`/`stop` wait for a container to stop (None: its stop_grace_period).
 
         Raises:
             ConfigError: the files are missing or invalid.
@@ -88,7 +95,7 @@ class Project:
                                  env_files=tuple(os.path.abspath(f) for f in env_files), environ=environ,
                                  working_directory=directory or os.getcwd())
         return cls(load_project(options), engine=engine, sink=sink, down_volumes=down_volumes,
-                   wait_timeout=wait_timeout)
+                   wait_timeout=wait_timeout, stop_timeout=stop_timeout)
 
     @property
     def name(self) -> str:
@@ -122,10 +129,12 @@ class Project:
 
     def down(self, volumes: bool = False, *, remove_orphans: bool = False, timeout: int | None = None) -> None:
         """Remove the containers and networks (and named/anonymous volumes with `volumes`)."""
+        timeout = self.stop_timeout if timeout is None else timeout
         down(self.loaded, DownOptions(volumes=volumes, remove_orphans=remove_orphans, timeout=timeout),
              engine=self.engine, sink=self.sink)
 
     def stop(self, services: Sequence[str] = (), timeout: int | None = None) -> None:
+        timeout = self.stop_timeout if timeout is None else timeout
         stop(self.loaded, tuple(services), timeout, engine=self.engine, sink=self.sink)
 
     def start(self, services: Sequence[str] = ()) -> None:
@@ -195,6 +204,56 @@ class Project:
                             stdin=io.BytesIO(input) if input is not None else None, stdout=output, stderr=output,
                             engine=self.engine)
         return code, output.getvalue().decode("utf-8", "replace")
+
+    def run(self, service: str, cmd: str | Sequence[str] | None = None, *, env: Mapping[str, str] | None = None,
+            workdir: str | None = None, user: str | None = None, entrypoint: Sequence[str] | None = None,
+            volumes: Sequence[str] = (), labels: Mapping[str, str] | None = None, no_deps: bool = False,
+            remove: bool = True, input: bytes | None = None) -> tuple[int, str]:
+        """Run a one-off container of the service (`run --rm -T`; its dependencies started first unless
+        `no_deps`) until it ends: `(exit_code, stdout and stderr as text)`. For migrations before a test::
+
+            code, output = stack.run("web", ["python", "manage.py", "migrate"])
+
+        A string command is split like a shell would. The one-off is removed afterwards unless `remove` is
+        False (then `down(remove_orphans=True)` removes it, as v2 does).
+        """
+        import io
+        import shlex
+
+        from pycompose.api.options import OneOffOptions
+        from pycompose.api.run import run_oneoff
+
+        command = shlex.split(cmd) if isinstance(cmd, str) else (None if cmd is None else list(cmd))
+        output = io.BytesIO()
+        options = OneOffOptions(
+            command=None if command is None else tuple(command), env=dict(env or {}), workdir=workdir, user=user,
+            entrypoint=None if entrypoint is None else tuple(entrypoint), volumes=tuple(volumes),
+            labels=dict(labels or {}), no_deps=no_deps, remove=remove, interactive=input is not None,
+            proxy_signals=False,
+        )
+        result = run_oneoff(self.loaded, service, options, stdin=io.BytesIO(input) if input is not None else None,
+                            stdout=output, stderr=output, engine=self.engine, sink=self.sink)
+        return result.exit_code or 0, output.getvalue().decode("utf-8", "replace")
+
+    def events(self, services: Sequence[str] = (), *, since: str | None = None,
+               until: str | None = None) -> Iterator[ProjectEvent]:
+        """The project's container events as they happen (`create`, `start`, `die`…), until `until` or, without
+        it, for ever. `since` / `until` as the engine takes them: RFC 3339 (`2024-01-01T00:00:00`) or Unix seconds;
+        a duration (`10m`) means that long ago."""
+        from pycompose.api.control import events
+
+        return events(self.loaded, tuple(services), since=since, until=until, engine=self.engine)
+
+    def pause(self, services: Sequence[str] = ()) -> None:
+        """Pause the services' running containers (their processes freeze; `unpause` resumes them)."""
+        from pycompose.api.control import pause
+
+        pause(self.loaded, tuple(services), engine=self.engine, sink=self.sink)
+
+    def unpause(self, services: Sequence[str] = ()) -> None:
+        from pycompose.api.control import unpause
+
+        unpause(self.loaded, tuple(services), engine=self.engine, sink=self.sink)
 
     def port(self, service: str, private_port: int, *, protocol: str = "tcp",
              index: int | None = None) -> tuple[str, int]:

@@ -86,6 +86,50 @@ class ExecSpec:
     """(lines, columns) the TTY is resized to; None: left as the engine makes it."""
 
 
+@dataclass(frozen=True)
+class AttachSpec:
+    """How to attach to a container's streams (`run`, `attach`), engine-neutral values."""
+
+    tty: bool = False
+    """The container has a TTY: one raw output stream (stdout) instead of stdout and stderr frames."""
+    start: bool = False
+    """Start the container once attached (nothing it writes is lost), as `docker run` does."""
+    auto_remove: bool = False
+    """The container was created with AutoRemove: its exit code is awaited before it starts (it is gone after)."""
+    detach_keys: str | None = None
+    """The key sequence that detaches (`ctrl-p,ctrl-q`); None: the engine's default."""
+    terminal_size: tuple[int, int] | None = None
+    """(lines, columns) the TTY is resized to; None: left as the engine makes it."""
+
+
+@dataclass(frozen=True)
+class EngineEvent:
+    """One container event of a project (`events`), as v2 reports it: compose labels left out of `attributes`."""
+
+    time_nano: int
+    """Nanoseconds since the epoch."""
+    action: str
+    """`create`, `start`, `die`, `exec_start: sh`…"""
+    container_id: str
+    service: str
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ContainerStats:
+    """One resource-usage sample of a container, computed as the docker CLI computes it (`stats`)."""
+
+    cpu_percent: float = 0.0
+    memory_usage: int = 0
+    memory_limit: int = 0
+    memory_percent: float = 0.0
+    net_rx: int = 0
+    net_tx: int = 0
+    block_read: int = 0
+    block_write: int = 0
+    pids: int = 0
+
+
 OutputLine = Callable[[str], None]
 """Receives one line of build or pull progress (no trailing newline)."""
 
@@ -174,8 +218,51 @@ class Engine(Protocol):
 
     def rename_container(self, container_id: str, name: str) -> None: ...
 
-    def wait_container(self, container_id: str) -> int:
-        """Block until the container stops; its exit code."""
+    def wait_container(self, container_id: str, condition: str = "not-running") -> int:
+        """Block until the container stops; its exit code. `condition` as the engine takes it: `not-running`,
+        `next-exit` (the next time it stops, even if it is stopped now), `removed` (an auto-removed container)."""
+        ...
+
+    def attach_container(self, container_id: str, spec: AttachSpec, *, stdin: IO[bytes] | None = None,
+                         stdout: IO[bytes] | None = None, stderr: IO[bytes] | None = None) -> int | None:
+        """Attach to the container's streams until its output ends (it stopped) or the detach keys are typed;
+        the container's exit code, or None when it still runs (detached). With `spec.start` the container is
+        started once attached.
+
+        `stdin` (None: not attached) is sent to the container; output goes to the binary streams `stdout` /
+        `stderr` (None: discarded), with a TTY all of it to `stdout`."""
+        ...
+
+    def list_oneoff_containers(self, project: str, *, all_containers: bool = True) -> list[ObservedContainer]:
+        """The project's one-off containers (`run`, label `oneoff=True`), which `observe` leaves out."""
+        ...
+
+    def pause_container(self, container_id: str) -> None: ...
+
+    def unpause_container(self, container_id: str) -> None: ...
+
+    def top_container(self, container_id: str, ps_args: str | None = None,
+                      ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        """The processes running in the container: (column titles, rows), as the engine's `ps` reports them."""
+        ...
+
+    def container_stats(self, container_id: str) -> ContainerStats:
+        """One sample of the container's resource usage (the engine takes about a second to measure the CPU)."""
+        ...
+
+    def export_container(self, container_id: str) -> Iterator[bytes]:
+        """The container's filesystem as a tar stream, in chunks."""
+        ...
+
+    def commit_container(self, container_id: str, *, repository: str | None = None, tag: str | None = None,
+                         message: str | None = None, author: str | None = None, changes: tuple[str, ...] = (),
+                         pause: bool = True) -> str:
+        """A new image from the container's changes; its id."""
+        ...
+
+    def stream_events(self, project: str, *, since: str | None = None, until: str | None = None,
+                      ) -> Iterator[EngineEvent]:
+        """The project's container events as they happen (until `until`, else for ever), oldest first."""
         ...
 
     def put_archive(self, container_id: str, path: str, archive: bytes) -> None:
@@ -224,11 +311,14 @@ def files_archive(files: tuple[ContainerFile, ...]) -> bytes:
     """A tar of `files` to extract at the container's root (each entry its path without the leading slash)."""
     import io
     import tarfile
+    import time
 
+    now = int(time.time())  # v2 stamps the files with the time it writes them
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
         for file in files:
             info = tarfile.TarInfo(file.path.lstrip("/"))
             info.size, info.mode, info.uid, info.gid = len(file.content), file.mode, file.uid, file.gid
+            info.mtime = now
             tar.addfile(info, io.BytesIO(file.content))
     return buffer.getvalue()

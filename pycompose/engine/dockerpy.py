@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 from pycompose import labels
+from pycompose.engine.base import ContainerStats
 from pycompose.engine.context import EngineEndpoint, resolve_endpoint
 from pycompose.errors import EngineError, EngineUnreachable, InUse, NotFound
 from pycompose.observed import (
@@ -35,7 +36,15 @@ from pycompose.observed import (
 )
 
 if TYPE_CHECKING:  # values of the port, only annotated here
-    from pycompose.engine.base import BuildSpec, ContainerSpec, ExecSpec, NetworkAttachment, OutputLine
+    from pycompose.engine.base import (
+        AttachSpec,
+        BuildSpec,
+        ContainerSpec,
+        EngineEvent,
+        ExecSpec,
+        NetworkAttachment,
+        OutputLine,
+    )
 
 _EXIT_CODE = re.compile(r"Exited \((-?\d+)\)")
 
@@ -78,6 +87,13 @@ class DockerEngine:
                 self._endpoint = self._endpoint or resolve_endpoint()
                 self._reader = EngineReader.for_endpoint(self._endpoint) or False
         return self._reader or self._api()
+
+    def _wire(self) -> _Wire | None:
+        """The standard-library path for `run`'s writes where the endpoint allows it (else None: docker-py)."""
+        with self._lock:
+            self._endpoint = self._endpoint or resolve_endpoint()
+            endpoint = self._endpoint
+        return _Wire.for_endpoint(endpoint, lambda: self.api_version)
 
     def _connect(self) -> Any:
         import docker
@@ -295,13 +311,16 @@ class DockerEngine:
 
     def create_container(self, spec: ContainerSpec) -> str:
         """Create with the primary network; join the others before start (engines older than API 1.44)."""
-        api = self._api()
         body = dict(spec.body)
         if spec.networks:
             first = spec.networks[0]
             body["NetworkingConfig"] = {"EndpointsConfig": {first.network: dict(first.endpoint)}}
+        wire = self._wire() if len(spec.networks) <= 1 and not spec.files else None
         with self._errors():
-            created = api.create_container_from_config(body, name=spec.name)
+            if wire is not None:
+                created = wire.call("POST", "/containers/create", {"name": spec.name}, body)
+            else:
+                created = self._api().create_container_from_config(body, name=spec.name)
         for attachment in spec.networks[1:]:
             self.connect_network(created["Id"], attachment)
         if spec.files:
@@ -325,8 +344,12 @@ class DockerEngine:
             self._api().disconnect_container_from_network(container_id, network, force=True)
 
     def start_container(self, container_id: str) -> None:
+        wire = self._wire()
         with self._errors():
-            self._api().start(container_id)
+            if wire is not None:
+                wire.call("POST", f"/containers/{container_id}/start")
+            else:
+                self._api().start(container_id)
 
     def stop_container(self, container_id: str, timeout: int | None) -> None:
         with self._errors():
@@ -455,13 +478,147 @@ class DockerEngine:
                 time.sleep(0.05)
         return int(info.get("ExitCode") or 0)
 
-    def wait_container(self, container_id: str) -> int:
+    def wait_container(self, container_id: str, condition: str = "not-running") -> int:
         """Block until the container stops; its exit code."""
+        with self._errors(not_found=f"No such container: {container_id}"):
+            return int(self._api().wait(container_id, timeout=None, condition=condition)["StatusCode"])
+
+    def attach_container(self, container_id: str, spec: AttachSpec, *, stdin: IO[bytes] | None = None,
+                         stdout: IO[bytes] | None = None, stderr: IO[bytes] | None = None) -> int | None:
+        """A hijacked `/attach` socket (stdin pumped in by a thread, output read here). With `spec.start`, the
+        exit code is awaited (`/wait`, whose answer's headers come once the engine has registered the wait)
+        before the container starts, so that neither a quick exit nor an auto-removal is missed."""
+        import json
+
+        params: dict[str, Any] = {"stdout": 1, "stderr": 1, "stream": 1, "stdin": int(stdin is not None)}
+        if spec.detach_keys:
+            params["detachKeys"] = spec.detach_keys
+        wire = self._wire() or self._docker_wire()
+        waiting = None
+        with self._errors(not_found=f"No such container: {container_id}"):
+            raw = wire.open("POST", f"/containers/{container_id}/attach", params, upgrade=True)
+            if spec.start:
+                waiting = wire.open("POST", f"/containers/{container_id}/wait",
+                                    {"condition": "removed" if spec.auto_remove else "next-exit"})
+                wire.call("POST", f"/containers/{container_id}/start")
+        if spec.tty and spec.terminal_size is not None:
+            try:
+                with self._errors():
+                    wire.call("POST", f"/containers/{container_id}/resize",
+                              {"h": spec.terminal_size[0], "w": spec.terminal_size[1]})
+            except (EngineError, NotFound):  # a terminal size is a nicety; the container runs without one
+                pass
+        if stdin is not None:
+            threading.Thread(target=_pump_stdin, args=(stdin, raw, spec.tty), daemon=True).start()
+        _read_exec_output(raw, spec.tty, stdout, stderr)
+        try:
+            raw.close()
+        except OSError:
+            pass
+        if waiting is not None:
+            answer = _answer_within(waiting, seconds=2.0)  # it has ended: the wait answers at once
+            if answer is not None:
+                waiting.close()
+                return int(json.loads(answer or b"{}").get("StatusCode") or 0)
+        state = self._state_after_output(container_id)
+        if state.get("Running") or state.get("Paused"):  # detached: the wait would block
+            if waiting is not None:
+                waiting.close()
+            return None
+        if waiting is None:
+            return int(state.get("ExitCode") or 0)
+        with self._errors(), waiting:
+            answer = _read_all(waiting)
+        return int(json.loads(answer or b"{}").get("StatusCode") or 0)
+
+    def _docker_wire(self) -> _Wire:
+        """Raw calls where the standard library cannot reach the engine alone: docker-py's own connection."""
+        api = self._api()
+
+        def version() -> str:
+            return str(api.api_version)
+
+        return _DockerWire(api, version)
+
+    def _state_after_output(self, container_id: str) -> Mapping[str, Any]:
+        """The container's state once its output has ended: the engine may close the stream a moment before it
+        records the exit, so a container still running is asked again for up to a second (else it was detached
+        from). Empty when it is gone (auto-removed)."""
+        import time
+
+        state: Mapping[str, Any] = {}
+        for _ in range(20):
+            try:
+                with self._errors(not_found=f"No such container: {container_id}"):
+                    state = self._reads().inspect_container(container_id).get("State") or {}
+            except NotFound:
+                return {}
+            if not (state.get("Running") or state.get("Paused")):
+                return state
+            time.sleep(0.05)
+        return state
+
+    def list_oneoff_containers(self, project: str, *, all_containers: bool = True) -> list[ObservedContainer]:
         with self._errors():
-            return int(self._api().wait(container_id, timeout=None)["StatusCode"])
+            summaries = self._reads().containers(
+                all=all_containers, filters={"label": [f"{labels.PROJECT}={project}", f"{labels.ONEOFF}=True"]})
+        return [_container_from_summary(item) for item in summaries]
+
+    def pause_container(self, container_id: str) -> None:
+        with self._errors(not_found=f"No such container: {container_id}"):
+            self._api().pause(container_id)
+
+    def unpause_container(self, container_id: str) -> None:
+        with self._errors(not_found=f"No such container: {container_id}"):
+            self._api().unpause(container_id)
+
+    def top_container(self, container_id: str, ps_args: str | None = None,
+                      ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        with self._errors(not_found=f"No such container: {container_id}"):
+            answer = self._api().top(container_id, ps_args=ps_args)
+        return (tuple(answer.get("Titles") or ()),
+                tuple(tuple(str(cell) for cell in row) for row in answer.get("Processes") or ()))
+
+    def container_stats(self, container_id: str) -> ContainerStats:
+        with self._errors(not_found=f"No such container: {container_id}"):
+            sample = self._api().stats(container_id, stream=False)
+        return _stats_from_sample(sample)
+
+    def export_container(self, container_id: str) -> Iterator[bytes]:
+        with self._errors(not_found=f"No such container: {container_id}"):
+            stream = self._api().export(container_id)
+            yield from stream
+
+    def commit_container(self, container_id: str, *, repository: str | None = None, tag: str | None = None,
+                         message: str | None = None, author: str | None = None, changes: tuple[str, ...] = (),
+                         pause: bool = True) -> str:
+        with self._errors(not_found=f"No such container: {container_id}"):
+            answer = self._api().commit(container_id, repository=repository, tag=tag, message=message,
+                                        author=author, changes=list(changes) or None, pause=pause)
+        return str(answer.get("Id") or "")
+
+    def stream_events(self, project: str, *, since: str | None = None, until: str | None = None,
+                      ) -> Iterator[EngineEvent]:
+        from pycompose.engine.base import EngineEvent
+
+        filters = {"type": ["container"], "label": [f"{labels.PROJECT}={project}"]}
+        with self._errors():
+            stream = self._api().events(since=since, until=until, filters=filters, decode=True)
+            for message in stream:
+                actor = message.get("Actor") or {}
+                attributes = dict(actor.get("Attributes") or {})
+                time_nano = int(message.get("timeNano") or int(message.get("time") or 0) * 1_000_000_000)
+                yield EngineEvent(
+                    time_nano=time_nano, action=str(message.get("Action") or message.get("status") or ""),
+                    container_id=str(actor.get("ID") or message.get("id") or ""),
+                    service=attributes.get(labels.SERVICE, ""),
+                    attributes={k: v for k, v in attributes.items() if not k.startswith(labels.PREFIX)},
+                )
 
 
-def _pump_stdin(stdin: Any, raw: Any) -> None:
+def _pump_stdin(stdin: Any, raw: Any, keep_open: bool = False) -> None:
+    """Send `stdin` to the socket until its end, then half-close it (unless `keep_open`: a TTY container reads
+    the end of input from the terminal's own ^D, and a half-close would end its output)."""
     import os
     import socket
 
@@ -472,7 +629,8 @@ def _pump_stdin(stdin: Any, raw: Any) -> None:
             if not data:
                 break
             raw.sendall(data)
-        raw.shutdown(socket.SHUT_WR)
+        if not keep_open:
+            raw.shutdown(socket.SHUT_WR)
     except (OSError, ValueError):
         pass
 
@@ -646,3 +804,215 @@ def _container_from_summary(item: Mapping[str, Any], inspected: Mapping[str, Any
         ports=tuple(_port_from_summary(port) for port in item.get("Ports") or ()),
         config=None if inspected is None else _config_from_inspect(inspected),
     )
+
+
+def _stats_from_sample(sample: Mapping[str, Any]) -> ContainerStats:
+    """The docker CLI's figures from one stats sample (cli/command/container/stats_helpers.go): CPU against the
+    previous reading, memory less the page cache, network and block I/O summed over interfaces and devices."""
+    cpu, precpu = sample.get("cpu_stats") or {}, sample.get("precpu_stats") or {}
+    cpu_delta = ((cpu.get("cpu_usage") or {}).get("total_usage") or 0) - (
+        (precpu.get("cpu_usage") or {}).get("total_usage") or 0)
+    system_delta = (cpu.get("system_cpu_usage") or 0) - (precpu.get("system_cpu_usage") or 0)
+    online = cpu.get("online_cpus") or len((cpu.get("cpu_usage") or {}).get("percpu_usage") or ()) or 1
+    cpu_percent = cpu_delta / system_delta * online * 100.0 if cpu_delta > 0 and system_delta > 0 else 0.0
+    memory = sample.get("memory_stats") or {}
+    details = memory.get("stats") or {}
+    cache = details.get("inactive_file", details.get("total_inactive_file", 0)) if "usage" in memory else 0
+    usage = max(int(memory.get("usage") or 0) - int(cache or 0), 0)
+    limit = int(memory.get("limit") or 0)
+    rx = tx = 0
+    for interface in (sample.get("networks") or {}).values():
+        rx += int(interface.get("rx_bytes") or 0)
+        tx += int(interface.get("tx_bytes") or 0)
+    read = write = 0
+    for entry in (sample.get("blkio_stats") or {}).get("io_service_bytes_recursive") or ():
+        operation = str(entry.get("op") or "").lower()
+        if operation == "read":
+            read += int(entry.get("value") or 0)
+        elif operation == "write":
+            write += int(entry.get("value") or 0)
+    return ContainerStats(
+        cpu_percent=cpu_percent, memory_usage=usage, memory_limit=limit,
+        memory_percent=usage / limit * 100.0 if limit else 0.0, net_rx=rx, net_tx=tx, block_read=read,
+        block_write=write, pids=int((sample.get("pids_stats") or {}).get("current") or 0),
+    )
+
+
+_CALL_TIMEOUT = 120.0
+"""Seconds a create or start may take, as docker-py's client is built with (`timeout=120`)."""
+
+
+class _Wire:
+    """The calls of `run`'s path that change the engine (create, start, attach, wait), over the standard library
+    where the endpoint allows (a unix socket or plain TCP), so that a one-off does not pay docker-py's import.
+
+    Each call is one connection: `HTTP/1.0` for JSON answers (the engine closes after the body), `HTTP/1.1` with
+    `Upgrade: tcp` for attach (the socket then carries the container's streams). Failures are the reader's
+    `ReadFailed` / `ReadUnreachable`, which `DockerEngine._errors` maps."""
+
+    def __init__(self, connect: Callable[[], Any], version: Callable[[], str]) -> None:
+        self._connect = connect
+        self._version = version
+
+    @classmethod
+    def for_endpoint(cls, endpoint: EngineEndpoint, version: Callable[[], str]) -> _Wire | None:
+        import socket
+        from urllib.parse import urlsplit
+
+        if endpoint.tls_verify:
+            return None
+        url = urlsplit(endpoint.host)
+        if url.scheme in ("unix", "http+unix"):
+            path = url.path or "/var/run/docker.sock"
+
+            def connect_unix() -> Any:
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    sock.connect(path)
+                except BaseException:
+                    sock.close()
+                    raise
+                return sock
+
+            return cls(connect_unix, version)
+        if url.scheme in ("tcp", "http") and url.hostname:
+            address = (url.hostname, url.port or 2375)
+            return cls(lambda: socket.create_connection(address), version)
+        return None
+
+    def open(self, method: str, path: str, params: Mapping[str, Any] | None = None, body: Any = None, *,
+             upgrade: bool = False, timeout: float | None = None) -> Any:
+        """Send one request; the socket once the answer's headers are read (the body, or the raw stream, is what
+        is left to read on it). `timeout`: seconds the engine may take to answer (None: no limit, for streams).
+        Raises ReadFailed for an HTTP error, ReadUnreachable when nothing answers."""
+        import json
+        from urllib.parse import urlencode
+
+        from pycompose.engine.reader import ReadFailed, ReadUnreachable
+
+        query = {key: value for key, value in (params or {}).items() if value is not None}
+        target = f"/v{self._version()}{path}" + (f"?{urlencode(query)}" if query else "")
+        payload = b"" if body is None else json.dumps(body).encode()
+        head = [f"{method} {target} HTTP/{'1.1' if upgrade else '1.0'}", "Host: docker"]
+        if body is not None:
+            head += ["Content-Type: application/json"]
+        head += [f"Content-Length: {len(payload)}"]
+        if upgrade:
+            head += ["Connection: Upgrade", "Upgrade: tcp"]
+        try:
+            sock = self._connect()
+            sock.settimeout(timeout)
+            sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + payload)
+            answer = b""
+            while not answer.endswith(b"\r\n\r\n"):  # byte by byte: what follows the headers stays unread
+                byte = sock.recv(1)
+                if not byte:
+                    break
+                answer += byte
+        except OSError as error:
+            raise ReadUnreachable(str(error)) from error
+        status_line = answer.split(b"\r\n", 1)[0].split()
+        if len(status_line) < 2 or not status_line[1].isdigit():
+            sock.close()
+            raise ReadUnreachable(f"not an HTTP answer: {answer[:80]!r}")
+        status = int(status_line[1])
+        if status >= 400:
+            rest = _read_all(sock)
+            sock.close()
+            raise ReadFailed(status, _wire_explanation(rest))
+        return sock
+
+    def call(self, method: str, path: str, params: Mapping[str, Any] | None = None, body: Any = None) -> Any:
+        """One request and its JSON answer (None when empty)."""
+        import json
+
+        sock = self.open(method, path, params, body, timeout=_CALL_TIMEOUT)
+        with sock:
+            rest = _read_all(sock)
+        return json.loads(rest) if rest.strip() else None
+
+
+def _read_all(sock: Any) -> bytes:
+    return b"".join(iter(lambda: sock.recv(65536), b""))
+
+
+def _answer_within(sock: Any, seconds: float) -> bytes | None:
+    """The whole rest of an answer if it comes within `seconds`, else None (what was read is kept for later)."""
+    if not hasattr(sock, "settimeout"):
+        return None
+    sock.settimeout(seconds)
+    chunks: list[bytes] = []
+    try:
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    except TimeoutError:
+        sock.settimeout(None)
+        return None if not chunks else _rest_after(sock, chunks)
+    except OSError:
+        return None
+    return b"".join(chunks)
+
+
+def _rest_after(sock: Any, chunks: list[bytes]) -> bytes:
+    """Part of the answer came before the timeout: the rest follows soon."""
+    chunks.append(_read_all(sock))
+    return b"".join(chunks)
+
+
+def _wire_explanation(body: bytes) -> str:
+    import json
+
+    text = body.decode("utf-8", "replace").strip()
+    try:
+        message = json.loads(text).get("message")
+    except (ValueError, AttributeError):
+        message = None
+    return str(message) if message else text
+
+
+class _DockerWire(_Wire):
+    """`_Wire`'s calls through docker-py (TLS, ssh://…): the same paths, its session and sockets."""
+
+    def __init__(self, api: Any, version: Callable[[], str]) -> None:
+        super().__init__(lambda: None, version)
+        self._api = api
+
+    def open(self, method: str, path: str, params: Mapping[str, Any] | None = None, body: Any = None, *,
+             upgrade: bool = False, timeout: float | None = None) -> Any:
+        api = self._api
+        query = {key: value for key, value in (params or {}).items() if value is not None}
+        headers = {"Connection": "Upgrade", "Upgrade": "tcp"} if upgrade else {}
+        response = api._post_json(api._url(path), data=body or {}, params=query, stream=True, headers=headers,
+                                  timeout=None)
+        api._raise_for_status(response)
+        sock = api._get_raw_response_socket(response)
+        api._disable_socket_timeout(sock)
+        if upgrade:
+            return getattr(sock, "_sock", sock)
+        return _ResponseReader(response)
+
+    def call(self, method: str, path: str, params: Mapping[str, Any] | None = None, body: Any = None) -> Any:
+        api = self._api
+        query = {key: value for key, value in (params or {}).items() if value is not None}
+        response = api._post_json(api._url(path), data=body or {}, params=query, headers={})
+        api._raise_for_status(response)
+        return response.json() if response.content.strip() else None
+
+
+class _ResponseReader:
+    """A streamed docker-py answer read as `_Wire.open` returns it (`recv`, `close`, a context manager)."""
+
+    def __init__(self, response: Any) -> None:
+        self._response = response
+
+    def recv(self, size: int) -> bytes:
+        return bytes(self._response.raw.read(size) or b"")
+
+    def close(self) -> None:
+        self._response.close()
+
+    def __enter__(self) -> _ResponseReader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

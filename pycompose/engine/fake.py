@@ -17,7 +17,16 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import IO, Any
 
 from pycompose import labels
-from pycompose.engine.base import BuildSpec, ContainerSpec, ExecSpec, NetworkAttachment, OutputLine
+from pycompose.engine.base import (
+    AttachSpec,
+    BuildSpec,
+    ContainerSpec,
+    ContainerStats,
+    EngineEvent,
+    ExecSpec,
+    NetworkAttachment,
+    OutputLine,
+)
 from pycompose.errors import EngineError, NotFound
 from pycompose.observed import ObservedContainer, ObservedImage, ObservedNetwork, ObservedState, ObservedVolume
 
@@ -66,6 +75,13 @@ class FakeEngine:
         """container id → (stream, chunk) in the order written."""
         self.files: dict[str, dict[str, bytes]] = {}
         """container name → {absolute path: content} of the files put into it (put_archive) or seeded by a test."""
+        self.specs: dict[str, ContainerSpec] = {}
+        """container name → the spec it was created with (what a test checks of `run`'s one-offs)."""
+        self.events: list[EngineEvent] = []
+        """What `stream_events` replays (a test appends), whatever the project."""
+        self.stats: dict[str, ContainerStats] = {}
+        """container name → the sample `container_stats` answers (default: all zero)."""
+        self._exit_codes_by_id: dict[str, int] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -124,7 +140,8 @@ class FakeEngine:
     ) -> ObservedState:
         containers = tuple(
             c for c in self.containers.values()
-            if c.labels.get(labels.PROJECT) == project and (all_containers or c.running)
+            if c.labels.get(labels.PROJECT) == project and (all_containers or c.running or c.state == "paused")
+            and c.labels.get(labels.ONEOFF) != "True"
         )
         return ObservedState(
             project=project, containers=containers,
@@ -172,6 +189,7 @@ class FakeEngine:
                                       labels=dict(spec.body["Labels"]), image=spec.body["Image"])
         with self._lock:
             self.containers[spec.name] = container
+            self.specs[spec.name] = spec
         for file in spec.files:
             self.files.setdefault(spec.name, {})[file.path] = file.content
         return container.id
@@ -269,12 +287,97 @@ class FakeEngine:
     def disconnect_network(self, container_id: str, network: str) -> None:
         self._record("disconnect", self._by_id(container_id).name)
 
-    def wait_container(self, container_id: str) -> int:
-        """Blocks while the container runs (a test stops it with `exit`, `stop_container`…)."""
+    def wait_container(self, container_id: str, condition: str = "not-running") -> int:
+        """Blocks while the container runs (a test stops it with `exit`, `stop_container`…); `next-exit` and
+        `removed` also wait while it is only created."""
         last = self._by_id(container_id)
+
+        def ended() -> bool:
+            found = self._find(container_id)
+            if condition == "removed":
+                return found is None
+            if condition == "next-exit":
+                return found is None or found.state in ("exited", "dead")
+            return not self._running(container_id)
+
         with self._changed:
-            self._changed.wait_for(lambda: not self._running(container_id))
-        return (self._find(container_id) or last).exit_code
+            self._changed.wait_for(ended)
+        found = self._find(container_id)
+        return found.exit_code if found is not None else self._exit_codes_by_id.get(container_id, last.exit_code)
+
+    def attach_container(self, container_id: str, spec: AttachSpec, *, stdin: IO[bytes] | None = None,
+                         stdout: IO[bytes] | None = None, stderr: IO[bytes] | None = None) -> int | None:
+        """Runs the container's command through `exec_handler` (all of stdin, then it exits with the handler's
+        code, removed if created with AutoRemove); a container not started here is only waited for."""
+        container = self._by_id(container_id)
+        self._record("attach", container.name)
+        if not spec.start:
+            return self.wait_container(container_id)
+        created = self.specs.get(container.name)
+        command = tuple((created.body.get("Cmd") or ()) if created is not None else ())
+        self._replace(container, state="running")
+        code, out, err = self.exec_handler(container, ExecSpec(command=command, tty=spec.tty),
+                                           stdin.read() if stdin is not None else b"")
+        for stream, data in ((stdout, out), (stdout if spec.tty else stderr, err)):
+            if stream is not None and data:
+                stream.write(data)
+        self._exit_codes_by_id[container_id] = code
+        self.exit(container.name, code)
+        if created is not None and (created.body.get("HostConfig") or {}).get("AutoRemove"):
+            self.remove_container(container_id)
+        return code
+
+    def list_oneoff_containers(self, project: str, *, all_containers: bool = True) -> list[ObservedContainer]:
+        return [c for c in self.containers.values() if c.labels.get(labels.PROJECT) == project
+                and c.labels.get(labels.ONEOFF) == "True" and (all_containers or c.running)]
+
+    def pause_container(self, container_id: str) -> None:
+        container = self._by_id(container_id)
+        self._record("pause", container.name)
+        self._replace(container, state="paused")
+
+    def unpause_container(self, container_id: str) -> None:
+        container = self._by_id(container_id)
+        self._record("unpause", container.name)
+        self._replace(container, state="running")
+
+    def top_container(self, container_id: str, ps_args: str | None = None,
+                      ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        container = self._by_id(container_id)
+        self._record("top", container.name)
+        return ("UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"), (
+            ("root", "1", "0", "0", "12:00", "?", "00:00:00", container.command or "sleep"),)
+
+    def container_stats(self, container_id: str) -> ContainerStats:
+        container = self._by_id(container_id)
+        return self.stats.get(container.name, ContainerStats())
+
+    def export_container(self, container_id: str) -> Iterator[bytes]:
+        container = self._by_id(container_id)
+        self._record("export", container.name)
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as tar:
+            for path, content in sorted(self.files.get(container.name, {}).items()):
+                info = tarfile.TarInfo(path.lstrip("/"))
+                info.size = len(content)
+                tar.addfile(info, io.BytesIO(content))
+        yield buffer.getvalue()
+
+    def commit_container(self, container_id: str, *, repository: str | None = None, tag: str | None = None,
+                         message: str | None = None, author: str | None = None, changes: tuple[str, ...] = (),
+                         pause: bool = True) -> str:
+        container = self._by_id(container_id)
+        self._record("commit", container.name)
+        image_id = f"sha256:commit{next(self._ids):04d}"
+        image = ObservedImage(id=image_id)
+        self.images[image_id] = image
+        if repository:
+            self.images[f"{repository}:{tag or 'latest'}"] = image
+        return image_id
+
+    def stream_events(self, project: str, *, since: str | None = None, until: str | None = None,
+                      ) -> Iterator[EngineEvent]:
+        yield from list(self.events)
 
     def stream_logs(
         self, container_id: str, *, follow: bool = False, tail: str = "all", since: str | None = None,

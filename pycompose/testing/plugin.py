@@ -5,8 +5,13 @@
         host, port = pycompose.endpoint("web", 80)
 
 Marker arguments: the compose files, `scope="session"|"module"` (default: the `pycompose_scope` ini option,
-else session), `profiles=[…]`, `env={…}`. Without a marker the `pycompose_file` ini option names the files
-(relative to the rootdir). Stacks with the same files, profiles and env are shared within their scope.
+else session), `profiles=[…]`, `env={…}`, `stop_timeout=N` (seconds a container gets to stop at teardown;
+default: the `pycompose_stop_timeout` ini option, 1 s: tests need not wait out a service's 10 s grace period),
+`setup=[("web", "python manage.py migrate"), …]` (one-off commands run once the stack is up, as `run --rm`; a
+non-zero exit fails the tests that use the stack). Without a marker the `pycompose_file` ini option names the
+files (relative to the rootdir). Stacks with the same files, profiles, env, stop timeout and setup are shared
+within their scope. In a test, `pycompose.run("web", ["pytest", "-x"])` runs a one-off and returns its exit code
+and output.
 
 Every stack gets a project name unique to the run and the process (pytest-xdist workers included):
 `pytest-<worker>-<pid>-<n>-<random>`. It is taken down with its volumes at the end of its scope, unless
@@ -30,6 +35,8 @@ if TYPE_CHECKING:
     from pycompose.api import Project
 
 MARKER = "pycompose"
+DEFAULT_STOP_TIMEOUT = 1
+"""Seconds a container gets to stop at teardown: short, services without `init` ignore SIGTERM as PID 1."""
 _counter = itertools.count(1)
 _STACKS = pytest.StashKey[dict]()
 _KEPT = pytest.StashKey[list]()
@@ -44,12 +51,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("pycompose_scope", default="session", help="default stack scope: session or module")
     parser.addini("pycompose_wait_timeout", default="120",
                   help="seconds to wait for the services to be running/healthy")
+    parser.addini("pycompose_stop_timeout", default=str(DEFAULT_STOP_TIMEOUT),
+                  help="seconds a container gets to stop when a stack is taken down (default 1)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(*files, scope=None, profiles=(), env=None): the compose stack the `pycompose` fixture brings up",
+        f"{MARKER}(*files, scope=None, profiles=(), env=None, stop_timeout=None, setup=()): the compose stack the "
+        "`pycompose` fixture brings up",
     )
     config.stash[_KEPT] = []
 
@@ -62,6 +72,9 @@ class StackSpec:
     scope: str
     profiles: tuple[str, ...] = ()
     env: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    stop_timeout: int = DEFAULT_STOP_TIMEOUT
+    setup: tuple[tuple[str, str | tuple[str, ...]], ...] = ()
+    """One-off commands (service, command) run once the stack is up."""
 
 
 def unique_project_name() -> str:
@@ -87,8 +100,17 @@ def _spec(request: pytest.FixtureRequest) -> StackSpec:
     scope = kwargs.get("scope") or default_scope
     if scope not in ("session", "module"):
         pytest.fail(f"pycompose scope must be session or module, got {scope!r}", pytrace=False)
+    stop_timeout = kwargs.get("stop_timeout")
+    if stop_timeout is None:
+        stop_timeout = config.getini("pycompose_stop_timeout") or DEFAULT_STOP_TIMEOUT
+    try:
+        stop_timeout = int(stop_timeout)
+    except (TypeError, ValueError):
+        pytest.fail(f"pycompose stop_timeout must be a whole number of seconds, got {stop_timeout!r}", pytrace=False)
+    setup = tuple((str(service), command if isinstance(command, str) else tuple(command))
+                  for service, command in kwargs.get("setup") or ())
     return StackSpec(files=files, scope=scope, profiles=tuple(kwargs.get("profiles") or ()),
-                     env=tuple(sorted((kwargs.get("env") or {}).items())))
+                     env=tuple(sorted((kwargs.get("env") or {}).items())), stop_timeout=stop_timeout, setup=setup)
 
 
 class _Stacks:
@@ -111,7 +133,8 @@ class _Stacks:
         try:
             stack = Project.load(spec.files, profiles=spec.profiles, env=dict(spec.env),
                                  project_name=unique_project_name(), sink=CollectingSink(),
-                                 wait_timeout=float(self._config.getini("pycompose_wait_timeout") or 120))
+                                 wait_timeout=float(self._config.getini("pycompose_wait_timeout") or 120),
+                                 stop_timeout=spec.stop_timeout)
         except ComposeError as error:
             pytest.fail(f"pycompose: {error}", pytrace=False)
         try:
@@ -123,7 +146,22 @@ class _Stacks:
                 raise
             pytest.fail(f"pycompose: project {stack.name} did not come up: {error}\n\nservice logs:\n{logs}",
                         pytrace=False)
+        for service, command in spec.setup:
+            self._setup(stack, service, command)
         return stack
+
+    def _setup(self, stack: Project, service: str, command: str | tuple[str, ...]) -> None:
+        """One setup one-off (`run --rm`); the stack is taken down again when it fails."""
+        from pycompose.errors import ComposeError
+
+        try:
+            code, output = stack.run(service, command)
+        except ComposeError as error:
+            code, output = -1, str(error)
+        if code != 0:
+            self._down(stack)
+            pytest.fail(f"pycompose: setup command {command!r} of service {service} exited {code}:\n{output}",
+                        pytrace=False)
 
     def close(self) -> None:
         while self._running:

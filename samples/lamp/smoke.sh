@@ -2,14 +2,14 @@
 # End-to-end check of the LAMP sample, with any Compose implementation:
 #   samples/lamp/smoke.sh                          # uses docker-compose (the reference)
 #   COMPOSE="pycompose" samples/lamp/smoke.sh      # uses pycompose
-# Builds and starts the stack (project "lampcheck", port $LAMP_HTTP_PORT or 8080), checks that the
+# Builds and starts the stack (project "lampcheck", port $LAMP_HTTP_PORT or 8081), checks that the
 # visit counter read from MariaDB increases, writes a note, `down` + `up` and reads it back,
 # `down -v` + `up` and sees it gone. Always ends with `down -v`. Prints timings.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 read -r -a compose <<<"${COMPOSE:-docker-compose}"
 project=${LAMP_PROJECT:-lampcheck}
-port=${LAMP_HTTP_PORT:-8080}
+port=${LAMP_HTTP_PORT:-8081}
 export LAMP_HTTP_PORT=$port
 c() { "${compose[@]}" -f "$here/compose.yaml" -p "$project" "$@"; }
 now() { date +%s.%N; }

@@ -239,3 +239,42 @@ def test_wait_down_project_takes_the_project_down_when_the_first_container_stops
     assert out.returncode == 3, out.stderr
     assert out.stdout.count("exited with status code") == 1
     assert cli("ps", "-a", "-q").stdout == ""
+
+
+def test_run_pause_unpause_and_events_through_the_project(compose_dir, tmp_path):
+    """A one-off for a migration step, its exit code and output; pause/unpause seen as events."""
+    import threading
+    import time
+    import uuid
+
+    from engine_cleanup import remove_project_resources
+
+    name = f"cr-api-{uuid.uuid4().hex[:8]}"
+    stack = api.Project.load(compose_dir / "compose.yaml", project_name=name, sink=CollectingSink(), stop_timeout=1)
+    try:
+        stack.up(wait=True)
+        assert stack.run("app", ["sh", "-c", "echo migrated; exit 2"]) == (2, "migrated\n")
+        assert stack.run("app", "cat", input=b"fed in") == (0, "fed in")
+        seen: list[str] = []
+        events = stack.events(until=str(int(time.time()) + 60))  # the engine ends the stream a minute from now
+
+        def collect() -> None:
+            for event in events:
+                seen.append(event.action)
+                if event.action == "unpause":
+                    return
+
+        reader = threading.Thread(target=collect, daemon=True)
+        reader.start()
+        for _ in range(20):  # until the subscription is in place
+            stack.pause(["app"])
+            assert stack.ps()[0].state == "paused"
+            stack.unpause(["app"])
+            reader.join(timeout=1)
+            if not reader.is_alive():
+                break
+        assert "pause" in seen and "unpause" in seen
+        assert [c.name for c in stack.ps()] == [f"{name}-app-1"]  # the one-offs went (run removes them)
+    finally:
+        stack.down(volumes=True)
+        remove_project_resources(name)

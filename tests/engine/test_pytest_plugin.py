@@ -123,3 +123,51 @@ def test_a_stack_that_does_not_come_up_fails_setup_with_its_logs(run_pytest, tmp
     assert result.returncode == 1
     assert "1 error" in result.stdout
     assert "did not come up" in result.stdout and "app says hello" in result.stdout
+
+
+STUBBORN = """\
+services:
+  app:
+    image: busybox:latest
+    command: ["sleep", "3600"]
+"""
+"""No `init`: busybox's sleep as PID 1 ignores SIGTERM, so only the stop timeout ends it."""
+
+SETUP_TESTS = '''\
+import os
+import pytest
+
+pytestmark = pytest.mark.pycompose("compose.yaml", setup=[("app", "sh -c 'echo migrated > /tmp/done'")])
+
+
+def test_setup_ran_and_a_one_off_runs_in_the_test(pycompose):
+    with open(os.environ["PYCOMPOSE_NAMES"], "a") as names:
+        names.write(pycompose.name + "\\n")
+    assert pycompose.run("app", ["echo", "one-off"]) == (0, "one-off\\n")
+    assert pycompose.run("app", "sh -c 'exit 4'")[0] == 4
+'''
+
+
+def test_teardown_uses_a_short_stop_timeout_and_setup_one_offs_run(run_pytest, tmp_path):
+    """The stack's services ignore SIGTERM: teardown takes about the plugin's 1 s, not the 10 s grace; the
+    marker's setup one-off ran (a failing one would fail the test)."""
+    import time
+
+    (tmp_path / "compose.yaml").write_text(STUBBORN)
+    (tmp_path / "test_stack.py").write_text(SETUP_TESTS)
+    began = time.monotonic()
+    result = run_pytest("test_stack.py", "--durations=0", "-vv")
+    assert result.returncode == 0, result.stdout + result.stderr
+    teardown = [line for line in result.stdout.splitlines() if " teardown " in line]
+    assert teardown and float(teardown[0].split("s", 1)[0]) < 8, teardown
+    assert time.monotonic() - began < 120
+    (name,) = set(_project_names(tmp_path))
+    assert _containers(name) == []
+
+
+def test_a_failing_setup_one_off_fails_the_test(run_pytest, tmp_path):
+    (tmp_path / "compose.yaml").write_text(STUBBORN)
+    (tmp_path / "test_stack.py").write_text(SETUP_TESTS.replace("echo migrated > /tmp/done", "exit 3"))
+    result = run_pytest("test_stack.py")
+    assert result.returncode == 1
+    assert "setup command" in result.stdout and "exited 3" in result.stdout

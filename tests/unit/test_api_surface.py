@@ -18,6 +18,9 @@ EXPECTED = {
     "ContainerRecord", "DownOptions", "ExecOptions", "Project", "PublishedPort", "RunOptions", "UpOptions", "attach",
     "down", "exec_command", "kill", "logs", "port", "ps", "restart", "rm", "service_names", "start", "stop", "up",
     "wait", "wait_healthy",
+    "OneOffOptions", "OneOffResult", "run_oneoff",
+    "ContainerProcesses", "ContainerUsage", "ProjectEvent", "attach_service", "commit", "events", "export", "pause",
+    "scale", "stats", "top", "unpause",
 }
 
 
@@ -27,7 +30,10 @@ def test_all_is_the_curated_public_surface_and_every_name_is_documented():
         assert hasattr(api, name), name
     for name in ("Project", "ContainerRecord", "ExecOptions", "port", "exec_command", "logs", "wait", "wait_healthy"):
         assert inspect.getdoc(getattr(api, name)), name
-    for method in ("load", "up", "down", "rm", "ps", "logs", "exec", "port", "endpoint", "wait_healthy", "wait"):
+    for name in ("run_oneoff", "OneOffOptions", "pause", "events", "stats", "attach_service", "scale"):
+        assert inspect.getdoc(getattr(api, name)), name
+    for method in ("load", "up", "down", "rm", "ps", "logs", "exec", "port", "endpoint", "wait_healthy", "wait",
+                   "run", "events", "pause"):
         assert inspect.getdoc(getattr(api.Project, method)), method
 
 

@@ -1,0 +1,32 @@
+"""`pycompose commit`: a new image from a service container's changes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pycompose.cli.options import global_options
+
+
+def register(app: typer.Typer) -> None:
+    app.command("commit", help="Create a new image from a service container's changes")(commit)
+
+
+def commit(
+    ctx: typer.Context,
+    service: Annotated[str, typer.Argument(metavar="SERVICE")],
+    reference: Annotated[str | None, typer.Argument(metavar="[REPOSITORY[:TAG]]")] = None,
+    author: Annotated[str | None, typer.Option(
+        "--author", "-a", metavar="string", help='Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")')] = None,
+    change: Annotated[list[str] | None, typer.Option(
+        "--change", "-c", metavar="list", help="Apply Dockerfile instruction to the created image")] = None,
+    index: Annotated[int | None, typer.Option(
+        "--index", metavar="int", help="index of the container if service has multiple replicas.")] = None,
+    message: Annotated[str | None, typer.Option("--message", "-m", metavar="string", help="Commit message")] = None,
+    pause: Annotated[bool, typer.Option("--pause", "-p", help="Pause container during commit (default true)")] = True,
+) -> None:
+    from pycompose import api
+
+    api.commit(global_options(ctx).project_options(services=(service,)), service, reference, index=index or None,
+               message=message, author=author, changes=tuple(change or ()), pause_container=pause)

@@ -1,0 +1,25 @@
+"""`pycompose pause`: pause the services' running containers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pycompose.cli.options import global_options
+
+
+def register(app: typer.Typer) -> None:
+    app.command("pause", help="Pause services")(pause)
+
+
+def pause(
+    ctx: typer.Context,
+    services: Annotated[list[str] | None, typer.Argument(metavar="[SERVICE...]")] = None,
+) -> None:
+    from pycompose import api
+
+    flags = global_options(ctx)
+    selected = tuple(services or ())
+    with flags.sink("Pausing") as sink:
+        api.pause(flags.project_options(services=selected), selected, sink=sink)
