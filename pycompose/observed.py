@@ -117,6 +117,9 @@ class ObservedNetwork:
 class ObservedVolume:
     name: str
     labels: Mapping[str, str] = field(default_factory=dict)
+    driver: str = "local"
+    scope: str = "local"
+    mountpoint: str = ""
 
 
 @dataclass(frozen=True)

@@ -255,6 +255,16 @@ class Project:
 
         unpause(self.loaded, tuple(services), engine=self.engine, sink=self.sink)
 
+    def cp(self, source: str, destination: str, *, index: int = 0, all_containers: bool = False,
+           follow_link: bool = False, archive: bool = False) -> None:
+        """Copy between a service's containers and the local filesystem, as `docker compose cp`: one side
+        `SERVICE:PATH`, the other a local path (relative to the current directory)."""
+        from pycompose.api.transfer import CopyOptions, copy
+
+        options = CopyOptions(source, destination, index=index, all_containers=all_containers,
+                              follow_link=follow_link, copy_uid_gid=archive)
+        copy(self.loaded, options, sink=self.sink, engine=self.engine)
+
     def port(self, service: str, private_port: int, *, protocol: str = "tcp",
              index: int | None = None) -> tuple[str, int]:
         """Where the engine publishes the port, as v2 `port` prints it: `("0.0.0.0", 32768)`."""

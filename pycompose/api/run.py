@@ -20,7 +20,6 @@ from pycompose.events import EventSink, LoggingSink
 from pycompose.session import ProjectSource, RunOptions, check_services, engine_of, loaded
 from pycompose.session import project as bound_project
 
-SLUG_LABEL = labels.PREFIX + "slug"
 """The one-off's full random id (v2 `api.SlugLabel`); its first 12 hex digits end the container's name."""
 
 if TYPE_CHECKING:
@@ -211,7 +210,7 @@ def oneoff_spec(project: ModelProject, service: Service, options: OneOffOptions,
     container_labels = dict(body["Labels"])
     container_labels.pop(labels.CONTAINER_NUMBER, None)
     container_labels[labels.ONEOFF] = "True"
-    container_labels[SLUG_LABEL] = slug
+    container_labels[labels.SLUG] = slug
     body["Labels"] = container_labels
     body["OpenStdin"] = body["AttachStdin"] = body["StdinOnce"] = options.interactive
     host = dict(body["HostConfig"])

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
-from pycompose.errors import ComposeError, NotFound, OperationFailed, UsageError
+from pycompose.errors import ComposeError, OperationFailed, UsageError
 from pycompose.session import ProjectSource, engine_of, project_or_labels
 
 if TYPE_CHECKING:
@@ -88,8 +88,7 @@ def volumes(source: ProjectSource, services: tuple[str, ...] = (), *, engine: En
         mounted = {m.name for c in observed.containers if c.service in services for m in c.mounts}
         found = [v for v in found if v.name in mounted]
     return [
-        VolumeSummary(name=v.name, driver=getattr(v, "driver", "local"), scope=getattr(v, "scope", "local"),
-                      mountpoint=getattr(v, "mountpoint", ""), labels=dict(v.labels))
+        VolumeSummary(name=v.name, driver=v.driver, scope=v.scope, mountpoint=v.mountpoint, labels=dict(v.labels))
         for v in sorted(found, key=lambda v: v.name)
     ]
 
@@ -279,22 +278,11 @@ def _copy_in(engine: Engine, container: ObservedContainer, src_path: str, dst_pa
 
 def _stat(engine: Engine, container_id: str, path: str) -> Mapping[str, Any] | None:
     """The engine's stat of a path in the container, None when it does not exist."""
-    try:
-        _, stat = engine.get_archive(container_id, path)
-    except NotFound:
-        return None
-    return stat
+    return engine.stat_path(container_id, path)
 
 
 def _put(engine: Engine, container_id: str, path: str, data: bytes, options: CopyOptions) -> None:
-    if options.copy_uid_gid:
-        import inspect
-
-        if "copy_uid_gid" not in inspect.signature(engine.put_archive).parameters:
-            raise UsageError("cp --archive needs an engine adapter that copies uid/gid; this one does not")
-        engine.put_archive(container_id, path, data, copy_uid_gid=True)  # type: ignore[call-arg]  # checked above
-        return
-    engine.put_archive(container_id, path, data)
+    engine.put_archive(container_id, path, data, copy_uid_gid=options.copy_uid_gid)
 
 
 def _tar_local(path: str, name: str) -> bytes:

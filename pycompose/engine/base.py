@@ -265,9 +265,15 @@ class Engine(Protocol):
         """The project's container events as they happen (until `until`, else for ever), oldest first."""
         ...
 
-    def put_archive(self, container_id: str, path: str, archive: bytes) -> None:
+    def put_archive(self, container_id: str, path: str, archive: bytes, *, copy_uid_gid: bool = False) -> None:
         """Extract a tar archive into the container's filesystem at directory `path` (it may be stopped or only
-        created). Raises NotFound when the container or `path` does not exist."""
+        created); `copy_uid_gid` keeps the archive's owners (`cp -a`). Raises NotFound when the container or
+        `path` does not exist."""
+        ...
+
+    def stat_path(self, container_id: str, path: str) -> Mapping[str, Any] | None:
+        """The stat of `path` in the container (name, size, mode, mtime, linkTarget), None when it does not
+        exist; nothing is downloaded. Raises NotFound when the container does not exist."""
         ...
 
     def get_archive(self, container_id: str, path: str) -> tuple[bytes, Mapping[str, Any]]:

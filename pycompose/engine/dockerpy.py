@@ -46,6 +46,8 @@ if TYPE_CHECKING:  # values of the port, only annotated here
         OutputLine,
     )
 
+_DAEMON = "Error response from daemon: "
+"""How the docker CLI (and v2) prefix the engine's own error messages."""
 _EXIT_CODE = re.compile(r"Exited \((-?\d+)\)")
 
 
@@ -182,7 +184,8 @@ class DockerEngine:
         }
         wanted_volumes = set(volumes)
         found_volumes = {
-            v["Name"]: ObservedVolume(name=v["Name"], labels=v.get("Labels") or {})
+            v["Name"]: ObservedVolume(name=v["Name"], labels=v.get("Labels") or {}, driver=v.get("Driver") or "",
+                                      scope=v.get("Scope") or "", mountpoint=v.get("Mountpoint") or "")
             for v in volume_list
             if v["Name"] in wanted_volumes or (v.get("Labels") or {}).get(labels.PROJECT) == project
         }
@@ -379,12 +382,32 @@ class DockerEngine:
         with self._errors():
             self._api().rename(container_id, name)
 
-    def put_archive(self, container_id: str, path: str, archive: bytes) -> None:
-        with self._errors(not_found=f"Could not find the file {path} in container {container_id}"):
-            self._api().put_archive(container_id, path, archive)
+    def put_archive(self, container_id: str, path: str, archive: bytes, *, copy_uid_gid: bool = False) -> None:
+        api = self._api()
+        with self._errors(not_found=f"{_DAEMON}Could not find the file {path} in container {container_id}"):
+            if not copy_uid_gid:
+                api.put_archive(container_id, path, archive)
+                return
+            # docker-py's put_archive has no copyUIDGID parameter: the same request with it
+            url = api._url("/containers/{0}/archive", container_id)
+            api._raise_for_status(api._put(url, params={"path": path, "copyUIDGID": "1"}, data=archive))
+
+    def stat_path(self, container_id: str, path: str) -> Mapping[str, Any] | None:
+        import base64
+        import json
+
+        api = self._api()
+        with self._errors(not_found=f"{_DAEMON}No such container: {container_id}"):
+            response = api.head(api._url("/containers/{0}/archive", container_id), params={"path": path})
+            if response.status_code == 404 and "X-Docker-Container-Path-Stat" not in response.headers:
+                inspect = api._get(api._url("/containers/{0}/json", container_id))
+                api._raise_for_status(inspect)  # the container itself is missing: NotFound
+                return None
+            api._raise_for_status(response)
+        return json.loads(base64.b64decode(response.headers["X-Docker-Container-Path-Stat"]))
 
     def get_archive(self, container_id: str, path: str) -> tuple[bytes, Mapping[str, Any]]:
-        with self._errors(not_found=f"Could not find the file {path} in container {container_id}"):
+        with self._errors(not_found=f"{_DAEMON}Could not find the file {path} in container {container_id}"):
             chunks, stat = self._api().get_archive(container_id, path)
             return b"".join(chunks), dict(stat)
 

@@ -229,7 +229,7 @@ class FakeEngine:
         self._record("rename", name)
         self._replace(container, name=name)
 
-    def put_archive(self, container_id: str, path: str, archive: bytes) -> None:
+    def put_archive(self, container_id: str, path: str, archive: bytes, *, copy_uid_gid: bool = False) -> None:
         container = self._by_id(container_id)
         self._record("put_archive", container.name)
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
@@ -238,6 +238,13 @@ class FakeEngine:
                 if extracted is not None:
                     target = posixpath.join(path, member.name)
                     self.files.setdefault(container.name, {})[target] = extracted.read()
+
+    def stat_path(self, container_id: str, path: str) -> Mapping[str, Any] | None:
+        container = self._by_id(container_id)
+        content = self.files.get(container.name, {}).get(path)
+        if content is None:
+            return None
+        return {"name": posixpath.basename(path), "size": len(content), "mode": 0o644, "mtime": "", "linkTarget": ""}
 
     def get_archive(self, container_id: str, path: str) -> tuple[bytes, Mapping[str, Any]]:
         container = self._by_id(container_id)

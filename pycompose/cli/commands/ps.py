@@ -70,7 +70,7 @@ def ps(
             raise UsageError(f"invalid value for --status: {value}")
     selected = tuple(services or ())
     project_options = global_options(ctx).project_options(services=selected)
-    containers = api.ps(project_options, selected, all_containers=all_ or bool(status))
+    containers = api.ps(project_options, selected, all_containers=all_ or bool(status), oneoff=all_)
     if status:
         containers = [c for c in containers if c.state in status]
     if not orphans:
