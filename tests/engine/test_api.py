@@ -278,3 +278,17 @@ def test_run_pause_unpause_and_events_through_the_project(compose_dir, tmp_path)
     finally:
         stack.down(volumes=True)
         remove_project_resources(name)
+
+
+def test_cp_copies_into_a_service_and_back_out(stack, tmp_path, monkeypatch):
+    (tmp_path / "in.txt").write_text("from the host\n")
+    monkeypatch.chdir(tmp_path)
+    with stack:
+        stack.cp("in.txt", "app:/www/copied.txt")
+        host, port = stack.port("app", 8000)
+        assert _get(host, port) == "page\n"
+        assert stack.exec("app", ["cat", "/www/copied.txt"]) == (0, "from the host\n")
+        stack.cp("app:/www/index.html", "out.html")
+        assert (tmp_path / "out.html").read_text() == "page\n"
+        with pytest.raises(ComposeError, match="Could not find the file /nope"):
+            stack.cp("app:/nope", "x")
