@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 from pycompose import labels
-from pycompose.engine.base import ContainerStats
 from pycompose.engine.context import EngineEndpoint, resolve_endpoint
 from pycompose.errors import EngineError, EngineUnreachable, InUse, NotFound
 from pycompose.observed import (
@@ -40,6 +39,7 @@ if TYPE_CHECKING:  # values of the port, only annotated here
         AttachSpec,
         BuildSpec,
         ContainerSpec,
+        ContainerStats,
         EngineEvent,
         ExecSpec,
         NetworkAttachment,
@@ -832,6 +832,7 @@ def _container_from_summary(item: Mapping[str, Any], inspected: Mapping[str, Any
 def _stats_from_sample(sample: Mapping[str, Any]) -> ContainerStats:
     """The docker CLI's figures from one stats sample (cli/command/container/stats_helpers.go): CPU against the
     previous reading, memory less the page cache, network and block I/O summed over interfaces and devices."""
+    from pycompose.engine.base import ContainerStats  # the port's dataclasses are not needed by `up`
     cpu, precpu = sample.get("cpu_stats") or {}, sample.get("precpu_stats") or {}
     cpu_delta = ((cpu.get("cpu_usage") or {}).get("total_usage") or 0) - (
         (precpu.get("cpu_usage") or {}).get("total_usage") or 0)
