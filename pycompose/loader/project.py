@@ -253,7 +253,6 @@ def _load_merged(
     files, and `extends` cannot see services of an earlier document. Merging starts from `{}`, so duplicate
     list entries inside a single file are de-duplicated too.
     """
-    from pycompose.loader import extends, include
     from pycompose.loader import merge as merging
 
     def load_file(path: str) -> dict:
@@ -274,16 +273,31 @@ def _load_merged(
             return _load_included(spec, options, state, _chain)
 
         for data in _parse_file(path, working_dir, environment, options, state):
-            data = extends.resolve_extends(data, file=file_for_paths, load_file=load_file, working_dir=working_dir)
-            data = include.resolve_includes(
-                data,
-                file=file_for_paths,
-                project_directory=working_dir,
-                load_included=load_included,
-                included_from=included_from,
-            )
+            if _may_extend(data):  # extends and include are imported only by files that use them (start-up)
+                from pycompose.loader import extends
+
+                data = extends.resolve_extends(data, file=file_for_paths, load_file=load_file,
+                                               working_dir=working_dir)
+            if isinstance(data, dict) and "include" in data:
+                from pycompose.loader import include
+
+                data = include.resolve_includes(
+                    data,
+                    file=file_for_paths,
+                    project_directory=working_dir,
+                    load_included=load_included,
+                    included_from=included_from,
+                )
             merged = merging.merge(merged, data)
     return merged
+
+
+def _may_extend(doc: Any) -> bool:
+    """Whether `extends.resolve_extends` has anything to do (or to refuse) in `doc`."""
+    services = doc.get("services") if isinstance(doc, dict) else None
+    if services is None:
+        return False
+    return not isinstance(services, dict) or any(isinstance(s, dict) and "extends" in s for s in services.values())
 
 
 def _load_included(spec: Any, options: ProjectOptions, state: _LoadState, chain: tuple[str, ...]) -> dict:
