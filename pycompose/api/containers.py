@@ -39,11 +39,15 @@ def ps(source: ProjectSource, services: tuple[str, ...] = (), *, all_containers:
 
 def images(source: ProjectSource, services: tuple[str, ...] = (), *, engine: Engine | None = None,
            ) -> list[ContainerImage]:
-    """`images`: each of the project's containers (stopped ones too) with the image it runs, by container name."""
+    """`images`: each of the project's containers (stopped ones too) with the image it runs, by container name.
+    Unknown service names select nothing (v2 does not check them here, unlike `ps`)."""
     from pycompose.projects import container_images
 
     engine = engine_of(engine)
-    return container_images(engine, ps(source, services, all_containers=True, engine=engine))
+    containers = ps(source, (), all_containers=True, engine=engine)
+    if services:
+        containers = [c for c in containers if c.service in services]
+    return container_images(engine, containers)
 
 
 def list_projects(*, all_projects: bool = False, name_filter: str | None = None, engine: Engine | None = None,

@@ -125,6 +125,7 @@ def test_volumes_json_has_v2s_fields(stack):
 @pytest.mark.parametrize("args", [
     ("images",), ("images", "--format", "json"), ("images", "--format", "{{json .}}"),
     ("images", "--format", "table {{.ID}}\\t"), ("ls", "--format", "x"),
+    ("images", "nosuch"), ("images", "--format", "json", "nosuch"),  # v2 does not check service names here
 ])
 def test_images_and_ls_formats_are_v2s(stack, args):
     same_output(stack, *args)

@@ -33,18 +33,20 @@ def images(
 
         raise UsageError(f"format value {go_quote(format_)} could not be parsed: parsing failed")
     wanted = tuple(services or ())
-    rows = api.images(global_options(ctx).project_options(services=wanted), wanted)
+    rows = api.images(global_options(ctx).project_options(), wanted)  # v2 does not check the names here
     out = sys.stdout
     if quiet:
         out.writelines(f"{image_id}\n" for image_id in dict.fromkeys(r.id.removeprefix("sha256:") for r in rows))
     elif format_ == "json":
         from pycompose.render import gojson
 
-        out.write(gojson.dumps([
+        listed = [
             {"ID": r.id, "ContainerName": r.container, "Repository": r.repository, "Tag": r.tag,
              "Platform": r.platform, "Size": r.size, "LastTagTime": r.last_tag_time}
             for r in rows
-        ]) + "\n\n")  # v2 prints the JSON and a blank line
+        ]
+        # v2 prints the JSON and a blank line; no image is Go's nil slice, `null`
+        out.write((gojson.dumps(listed) if listed else "null") + "\n\n")
     else:
         from pycompose.presentation.tables import human_size, table
 
