@@ -11,6 +11,9 @@
     │   └── InUse                a removal refused: something still uses the object
     └── OperationFailed          a container exited or became unhealthy while we waited on it
 
+    KeyboardInterrupt
+    └── Interrupted              Ctrl-C (or SIGTERM) stopped a run of jobs; names what it left half-done
+
 The CLI prints `str(error)` on one line (no traceback) and exits with `error.exit_code`. Any other exception is a
 bug in pycompose, and `cli/main.py` reports it as one (exit 70, the traceback kept).
 """
@@ -31,6 +34,18 @@ class ComposeError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def about(self, subject: str) -> ComposeError:
+        """The same error (type, exit code, attributes) with `subject: ` in front of its message, e.g.
+        `service "web": Error response from daemon: …`; itself when the message already starts so."""
+        import copy
+
+        if self.message.startswith(f"{subject}: "):
+            return self
+        named = copy.copy(self)
+        named.message = f"{subject}: {self.message}"
+        named.args = (named.message, *self.args[1:])
+        return named
 
 
 class ConfigError(ComposeError):
@@ -137,3 +152,38 @@ class InUse(EngineError):
 
 class NoConfigFile(ConfigError):
     """No compose file was named and none of the default names exists in the directory or above it."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM in the CLI) stopped a run of jobs part-way: still a KeyboardInterrupt to every caller.
+
+    Nothing new was started after it; the jobs already under way finish on their own threads (an engine call
+    already sent completes), and waits stop at their next poll.
+
+    Args:
+        unfinished: the jobs under way when it came (plan action ids such as `wait:p-db-1:service_healthy`).
+        not_started: the jobs that were never started.
+        finishing: those of `unfinished` that must be let finish (a recreate half-way).
+    """
+
+    def __init__(self, unfinished: tuple[str, ...] = (), not_started: tuple[str, ...] = (), *,
+                 finishing: tuple[str, ...] = ()) -> None:
+        super().__init__(unfinished, not_started)
+        self.unfinished = unfinished
+        self.not_started = not_started
+        self.finishing = finishing
+        """Those of `unfinished` left to finish (`scheduling.Job.finish_when_interrupted`): the CLI waits for them."""
+
+    def summary(self, shown: int = 3) -> str:
+        """One line: what was under way and what never started (at most `shown` of each named)."""
+
+        def some(keys: tuple[str, ...]) -> str:
+            named = ", ".join(keys[:shown])
+            return named + (f" and {len(keys) - shown} more" if len(keys) > shown else "")
+
+        parts = []
+        if self.unfinished:
+            parts.append(f"left unfinished: {some(self.unfinished)}")
+        if self.not_started:
+            parts.append(f"not started: {some(self.not_started)}")
+        return "; ".join(parts) or "nothing was under way"

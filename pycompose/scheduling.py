@@ -10,6 +10,8 @@ Invariants:
   jobs stop waiting, the running jobs finish, and the exception is re-raised unchanged (same object, traceback);
 - a KeyboardInterrupt (or any exception) in the waiting thread: nothing new starts, `cancelled` is set and it
   propagates at once, without waiting for the running jobs (threads cannot be stopped; they finish on their own).
+  A KeyboardInterrupt comes out as `errors.Interrupted` (still a KeyboardInterrupt) naming the jobs under way and
+  those never started, so the CLI can say in one line what was left half-done.
   The wait wakes up every WAKE_SECONDS, so Ctrl-C is seen promptly even where a plain lock wait would not be.
 """
 
@@ -20,7 +22,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from pycompose.errors import ComposeError
+from pycompose.errors import ComposeError, Interrupted
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -42,6 +44,12 @@ class Job(Generic[K]):
     run: Callable[[], object]
     after: Collection[K] = ()
     """Keys of the jobs this one waits for; keys that are not among the jobs given count as done."""
+    finish_when_interrupted: bool = False
+    """Once started, let it finish when the run is interrupted: a sequence of engine calls that would leave a
+    half-made object if the process ended half-way (a recreate: the new container under a temporary name until
+    the old one is gone). Named in `Interrupted.finishing`, and the CLI waits for it before it exits. Jobs that
+    wait cooperatively (on `cancelled`) or whose engine call the engine cancels when its connection closes (a
+    build, a pull) leave it False."""
 
 
 @dataclass
@@ -88,6 +96,7 @@ def run_jobs(jobs: Iterable[Job[K]], *, limit: int | None = None, stop_on_failur
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait  # not needed when there is no job
 
     running: dict[Future, K] = {}
+    finishing = {job.key for job in waiting if job.finish_when_interrupted}
     bug: BaseException | None = None
     pool = ThreadPoolExecutor(max_workers=workers(limit, len(waiting)), thread_name_prefix="pycompose")
     try:
@@ -117,6 +126,15 @@ def run_jobs(jobs: Iterable[Job[K]], *, limit: int | None = None, stop_on_failur
                         cancelled.set()
                         for other in running:
                             other.cancel()  # only those not started yet
+    except KeyboardInterrupt as interrupt:
+        cancelled.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        if isinstance(interrupt, Interrupted):  # from a nested run: it already says what it left
+            raise
+        not_started = [job.key for job in waiting] + [key for future, key in running.items() if future.cancelled()]
+        under_way = [key for future, key in running.items() if not future.cancelled()]
+        raise Interrupted(_named(under_way), _named(not_started),
+                          finishing=_named([key for key in under_way if key in finishing])) from interrupt
     except BaseException:
         cancelled.set()
         pool.shutdown(wait=False, cancel_futures=True)
@@ -149,3 +167,12 @@ def _ready(waiting: list[Job[K]], keys: set[K], succeeded: set[K], failed: set[K
                 waiting.remove(job)
                 ready.append(job)
     return ready
+
+
+def _named(keys: list[K]) -> tuple[str, ...]:
+    """Keys as an interrupted run names them: text keys (plan action ids) as they are, the others counted."""
+    names = [key for key in keys if isinstance(key, str)]
+    others = len(keys) - len(names)
+    if others:
+        names.append(f"{others} job" + ("s" if others > 1 else ""))
+    return tuple(names)

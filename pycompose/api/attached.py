@@ -40,6 +40,24 @@ class AttachView(Protocol):
         """A container's stream ended: its exit code; `restarting` when its restart policy starts it again."""
 
 
+def stop_interrupted(source: ProjectSource, timeout: int | None = None, *, engine: Engine | None = None,
+                     sink: EventSink | None = None) -> int:
+    """Ctrl-C came while attached `up` was still creating or starting: stop the project as v2 does (a second
+    Ctrl-C kills it instead). Returns 130, v2's exit code; a third Ctrl-C raises KeyboardInterrupt."""
+    sink = sink or LoggingSink()
+    sink.emit(Event("", GRACEFULLY_STOPPING, PRESS_AGAIN))
+    try:
+        stop(source, (), timeout, engine=engine, sink=sink)
+    except KeyboardInterrupt:
+        kill(source, (), engine=engine, sink=sink)
+    return 130
+
+
+GRACEFULLY_STOPPING = "Gracefully Stopping..."
+PRESS_AGAIN = "press Ctrl+C again to force"
+"""v2's words on the first Ctrl-C of attached `up` (`cmd/compose/up.go`), printed as one line."""
+
+
 def attach(
     source: ProjectSource,
     services: tuple[str, ...] = (),
@@ -139,7 +157,7 @@ def attach(
         nonlocal interrupts
         interrupts += 1
         if interrupts == 1:
-            sink.emit(Event("", "Gracefully Stopping...", "press Ctrl+C again to force"))
+            sink.emit(Event("", GRACEFULLY_STOPPING, PRESS_AGAIN))
             stop_project()
         else:
             kill(source, (), engine=engine, sink=sink)

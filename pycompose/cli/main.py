@@ -33,7 +33,12 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.stdout.write(HELP)
         sys.exit(0)
-    sys.exit(run(args))
+    _terminate_as_interrupt()
+    code = run(args)
+    _exit_at_signals()
+    if _SIGNALS:
+        _exit_promptly(code, wait_for_all=bool(_FINISHING))
+    sys.exit(code)
 
 
 def run(args: list[str]) -> int:
@@ -41,21 +46,134 @@ def run(args: list[str]) -> int:
     from pycompose.cli.app import build_command
     from pycompose.errors import ComposeError
 
-    command = build_command()
     try:
-        # standalone mode: click reports its own usage errors (exit 2) and Ctrl-C (exit 1)
+        command = build_command()
+        # standalone mode: click reports its own usage errors (exit 2); Typer turns Ctrl-C into exit 130
         command.main(args=args, prog_name="pycompose", standalone_mode=True)
     except SystemExit as done:
+        interrupt = _interrupt_behind(done)
+        if interrupt is not None:
+            return _report_interrupt(interrupt)
         code = done.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except ComposeError as error:
         _print_error(str(error), as_json=_json_progress(args))
         return error.exit_code
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as interrupt:
+        return _report_interrupt(interrupt)
     except Exception as bug:
         return _report_bug(bug, verbose=_verbose(args))
     return 0
+
+
+_SIGNALS: list[int] = []
+"""The signals received (SIGINT, SIGTERM), in order: the exit code of an interrupted command is 128 + the first."""
+
+
+def _terminate_as_interrupt() -> None:
+    """SIGTERM stops a command as Ctrl-C does (waits end, nothing new starts, attached `up` stops the project),
+    where Python's default would end the process at once, mid-way through whatever it was doing."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        _SIGNALS.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, interrupt)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with SIGINT ignored
+            signal.signal(signal.SIGINT, interrupt)
+    except ValueError:  # not the main thread (run() called from a thread): leave the signals alone
+        pass
+
+
+INTERRUPT_GRACE_SECONDS = 0.3
+"""After Ctrl-C/SIGTERM, how long the engine calls still running on worker threads get to finish (a create, a
+rename, a start take milliseconds) before the process ends. A long call (a build, a pull) is not waited for: the
+engine cancels it when its connection closes, as it does when v2 is interrupted."""
+
+
+FINISH_LIMIT_SECONDS = 120.0
+"""The longest wait for jobs left to finish (a recreate stops the old container: its stop timeout and more);
+another Ctrl-C/SIGTERM ends the process at once."""
+
+
+def _exit_at_signals() -> None:
+    """The command is over: a signal now ends the process with its code, not with a KeyboardInterrupt traceback
+    from wherever the interpreter is in its shutdown."""
+    import signal
+
+    def leave(signum: int, frame: object) -> None:
+        _SIGNALS.append(signum)
+        _flush_and_exit(128 + signum)
+
+    try:
+        signal.signal(signal.SIGTERM, leave)
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+            signal.signal(signal.SIGINT, leave)
+    except ValueError:
+        pass
+
+
+def _flush_and_exit(code: int) -> None:
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
+_FINISHING: list[str] = []
+"""Jobs an interrupted run left to finish (`Interrupted.finishing`): the process waits for them before it ends."""
+
+
+def _exit_promptly(code: int, *, wait_for_all: bool = False) -> None:
+    """End an interrupted command within half a second, whatever its worker threads are still doing: no new job
+    starts once `run_jobs` saw the interrupt, and waits stop at their next poll, but an engine call already sent
+    can take as long as the engine likes; Python would wait for its thread at exit."""
+    import threading
+    import time
+
+    deadline = time.monotonic() + (FINISH_LIMIT_SECONDS if wait_for_all else INTERRUPT_GRACE_SECONDS)
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join(max(0.0, deadline - time.monotonic()))
+    _flush_and_exit(code)
+
+
+def _interrupt_behind(done: SystemExit) -> KeyboardInterrupt | None:
+    """The KeyboardInterrupt Typer turned into this exit (code 130), if it was one: Typer raises `Exit(130)` from
+    it, and `sys.exit` is called while handling that. A command's own `Exit(130)` (attached `up`) has none."""
+    if done.code != 130:
+        return None
+    seen: set[int] = set()
+    cause: BaseException | None = done
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, KeyboardInterrupt):
+            return cause
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+def _report_interrupt(interrupt: KeyboardInterrupt) -> int:
+    """One line saying what the interrupted command left half-done; 128 + the signal (130 Ctrl-C, 143 SIGTERM)."""
+    import signal
+
+    from pycompose.errors import Interrupted
+
+    signum = _SIGNALS[0] if _SIGNALS else signal.SIGINT
+    name = "SIGTERM" if signum == signal.SIGTERM else "Ctrl-C"
+    detail = interrupt.summary() if isinstance(interrupt, Interrupted) else ""
+    if isinstance(interrupt, Interrupted) and interrupt.finishing:
+        _FINISHING.extend(interrupt.finishing)
+        detail += f"; letting {', '.join(interrupt.finishing)} finish (press Ctrl+C again to leave it half-done)"
+    sys.stderr.write(f"Interrupted by {name}" + (f": {detail}" if detail else "") + "\n")
+    sys.stderr.flush()
+    return 128 + signum
 
 
 BUG_EXIT_CODE = 70

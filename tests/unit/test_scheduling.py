@@ -140,3 +140,41 @@ def test_ctrl_c_while_waiting_propagates_at_once_and_cancels(monkeypatch):
     assert cancelled.is_set()
     assert release.wait(1)  # the running job saw `cancelled` and ended
     assert started == []
+
+
+def test_ctrl_c_names_the_jobs_under_way_and_those_never_started(monkeypatch):
+    from pycompose.errors import Interrupted
+
+    cancelled = threading.Event()
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("concurrent.futures.wait", interrupted)
+    with pytest.raises(Interrupted) as raised:
+        run_jobs([Job("wait:db", lambda: cancelled.wait(5)), Job("start:web", lambda: 1, ("wait:db",)),
+                  Job(7, lambda: 1, ("wait:db",))], cancelled=cancelled)
+    assert isinstance(raised.value, KeyboardInterrupt)
+    assert raised.value.unfinished == ("wait:db",)
+    assert raised.value.not_started == ("start:web", "1 job")
+    assert raised.value.summary() == "left unfinished: wait:db; not started: start:web, 1 job"
+    assert isinstance(raised.value.__cause__, KeyboardInterrupt)
+
+
+def test_ctrl_c_names_the_jobs_left_to_finish(monkeypatch):
+    from pycompose.errors import Interrupted
+
+    cancelled = threading.Event()
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("concurrent.futures.wait", interrupted)
+    with pytest.raises(Interrupted) as raised:
+        run_jobs([Job("recreate:web", lambda: cancelled.wait(5), finish_when_interrupted=True),
+                  Job("wait:db", lambda: cancelled.wait(5)),
+                  Job("create:app", lambda: 1, ("wait:db",), finish_when_interrupted=True)], cancelled=cancelled)
+    assert raised.value.unfinished == ("recreate:web", "wait:db")
+    assert raised.value.finishing == ("recreate:web",)

@@ -147,8 +147,20 @@ def up(
     attached = not (detach or wait or no_start)
     view = _attached_output(flags.ansi, no_color, no_log_prefix) if attached else None
     began = time.time()
-    with flags.sink("Running") as sink:
-        api.up(source, options, run=flags.run_options(), sink=sink)
+    interrupted = False
+    try:
+        with flags.sink("Running") as sink:
+            api.up(source, options, run=flags.run_options(), sink=sink)
+    except KeyboardInterrupt:
+        if not attached or flags.dry_run:
+            raise
+        interrupted = True
+    if interrupted:  # v2: Ctrl-C before the logs began still stops what `up` started, and exits 130
+        from pycompose.api.attached import stop_interrupted
+
+        with flags.line_sink() as sink:
+            code = stop_interrupted(source, timeout, sink=sink)
+        raise typer.Exit(code)
     if not attached:
         return
     with flags.line_sink() as sink:

@@ -87,3 +87,82 @@ def test_ctrl_c_is_130(command):
 def test_verbose_is_accepted_as_a_global_flag_as_in_v2(capsys):
     assert main.run(["--verbose", "version", "--short"]) == 0
     assert capsys.readouterr().out.strip()
+
+
+def test_an_interrupted_run_of_jobs_says_what_it_left_half_done(command, capsys, monkeypatch):
+    from pycompose.errors import Interrupted
+
+    monkeypatch.setattr(main, "_SIGNALS", [])
+    command(Interrupted(("wait:p-db-1:service_healthy",), ("start:p-web-1", "start:p-app-1", "x", "y")))
+    assert main.run(["up", "-d"]) == 130
+    assert capsys.readouterr().err == (
+        "Interrupted by Ctrl-C: left unfinished: wait:p-db-1:service_healthy; "
+        "not started: start:p-web-1, start:p-app-1, x and 1 more\n")
+
+
+def test_sigterm_is_143_and_said_so(command, capsys, monkeypatch):
+    import signal
+
+    monkeypatch.setattr(main, "_SIGNALS", [signal.SIGTERM])
+    command(KeyboardInterrupt())
+    assert main.run(["logs", "-f"]) == 143
+    assert capsys.readouterr().err == "Interrupted by SIGTERM\n"
+
+
+def test_typers_exit_130_for_an_interrupt_is_reported_as_one(command, capsys, monkeypatch):
+    """Typer turns a KeyboardInterrupt into Exit(130); the boundary still finds it (and the signal's code)."""
+    import signal
+
+    def typer_like() -> SystemExit:
+        try:
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt as interrupt:
+                raise RuntimeError("Exit(130)") from interrupt
+        except RuntimeError:
+            try:
+                sys.exit(130)
+            except SystemExit as done:
+                return done
+
+    import sys
+
+    monkeypatch.setattr(main, "_SIGNALS", [signal.SIGTERM])
+    command(typer_like())
+    assert main.run(["wait", "web"]) == 143
+    assert capsys.readouterr().err == "Interrupted by SIGTERM\n"
+
+
+def test_a_commands_own_exit_130_is_left_alone(command, capsys, monkeypatch):
+    """Attached `up` returns v2's 130 itself after stopping the project: no second report, whatever the signal."""
+    import signal
+
+    monkeypatch.setattr(main, "_SIGNALS", [signal.SIGTERM])
+    command(SystemExit(130))
+    assert main.run(["up"]) == 130
+    assert capsys.readouterr().err == ""
+
+
+def test_a_refusal_named_after_its_service_keeps_its_type_and_code():
+    from pycompose.errors import EngineError, NotFound
+
+    error = NotFound("no such image", exit_code=3)
+    named = error.about('service "web"')
+    assert type(named) is NotFound and named.exit_code == 3
+    assert str(named) == 'service "web": no such image'
+    assert named.about('service "web"') is named
+    assert str(error) == "no such image"
+    assert isinstance(EngineError("x").about("y"), EngineError)
+
+
+def test_jobs_left_to_finish_are_named_and_waited_for(command, capsys, monkeypatch):
+    from pycompose.errors import Interrupted
+
+    monkeypatch.setattr(main, "_SIGNALS", [])
+    monkeypatch.setattr(main, "_FINISHING", [])
+    command(Interrupted(("recreate:p-web-1",), (), finishing=("recreate:p-web-1",)))
+    assert main.run(["up", "-d"]) == 130
+    assert capsys.readouterr().err == (
+        "Interrupted by Ctrl-C: left unfinished: recreate:p-web-1; letting recreate:p-web-1 finish "
+        "(press Ctrl+C again to leave it half-done)\n")
+    assert main._FINISHING == ["recreate:p-web-1"]
