@@ -82,8 +82,15 @@ def execute(plan: Plan, context: ExecutionContext) -> None:
     if not plan.actions:
         return
     deadline = context.clock() + context.wait_timeout if context.wait_timeout else None
-    jobs = [Job(action.id, partial(_run, action, context, deadline), action.after) for action in plan.ordered()]
+    jobs = [Job(action.id, partial(_run, action, context, deadline), action.after,
+                finish_when_interrupted=action.kind in _FINISH_WHEN_INTERRUPTED) for action in plan.ordered()]
     run_jobs(jobs, limit=context.parallel, cancelled=context.cancelled).raise_first()
+
+
+_FINISH_WHEN_INTERRUPTED = frozenset({
+    ActionKind.CREATE_CONTAINER, ActionKind.RECREATE_CONTAINER, ActionKind.RENAME_CONTAINER,
+})
+"""Actions a first Ctrl-C lets finish: stopping half-way would leave a container under its temporary name."""
 
 
 def _run(action: Action, context: ExecutionContext, deadline: float | None) -> None:
@@ -100,8 +107,10 @@ def _run(action: Action, context: ExecutionContext, deadline: float | None) -> N
         if isinstance(error, HookFailed):
             raise  # v2 reports a failed hook by its message alone, with no error event on the container
         context.sink.emit(Event(resource_of(action.kind), action.target, "Error", str(error)))
-        if action.required or not isinstance(error, ComposeError):
+        if not isinstance(error, ComposeError):
             raise
+        if action.required:  # one line that says which service the engine refused (v2 names it too)
+            raise (error.about(f'service "{action.service}"') if action.service else error) from None
         context.sink.warn(str(error))
 
 
@@ -116,7 +125,10 @@ def _create_network(action: Action, context: ExecutionContext, deadline: float |
         network.config.get("labels") or {}, project=context.project.name, key=network.key,
         config_hash=hashing.network_hash(network.config),
     )
-    context.engine.create_network(network.name, network.config, config_labels)
+    try:
+        context.engine.create_network(network.name, network.config, config_labels)
+    except ComposeError as error:
+        raise error.about(f"failed to create network {network.name}") from None
     _emit(context, "Network", network.name, "Created")
 
 
@@ -164,8 +176,11 @@ def _recreate_container(action: Action, context: ExecutionContext, deadline: flo
     inherit = None if action.renew_anonymous_volumes else old
     spec = _spec(action, context, action.target, inherit=inherit, replace=_replaced_label(action, context))
     new_id = context.engine.create_container(replace(spec, name=temporary))
-    context.engine.stop_container(old.id, action.timeout)
-    context.engine.remove_container(old.id)
+    try:
+        context.engine.stop_container(old.id, action.timeout)
+        context.engine.remove_container(old.id)
+    except NotFound:  # removed behind our back since the plan: what this step was about to do is done
+        pass
     context.engine.rename_container(new_id, action.target)
     context.remember(action.target, new_id)
     _emit(context, "Container", action.target, "Recreated")
@@ -248,9 +263,9 @@ def _stop_container(action: Action, context: ExecutionContext, deadline: float |
     container_id = _container_id(action, context)
     try:
         _run_hooks(context, action.service, container_id, "pre_stop")
+        context.engine.stop_container(container_id, action.timeout)
     except NotFound:  # v2 `stopContainer`: a container already gone is not an error
-        return
-    context.engine.stop_container(container_id, action.timeout)
+        pass
     _emit(context, "Container", action.target, "Stopped")
 
 
@@ -268,7 +283,10 @@ def _kill_container(action: Action, context: ExecutionContext, deadline: float |
 
 def _remove_container(action: Action, context: ExecutionContext, deadline: float | None) -> None:
     _emit(context, "Container", action.target, "Removing")
-    context.engine.remove_container(_container_id(action, context), volumes=action.remove_volumes)
+    try:
+        context.engine.remove_container(_container_id(action, context), volumes=action.remove_volumes)
+    except NotFound:  # v2 `down.go`: already gone is removed
+        pass
     _emit(context, "Container", action.target, "Removed")
 
 

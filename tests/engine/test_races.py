@@ -178,10 +178,6 @@ def _removed_between_plan_and_execute(project, operation) -> BaseException | Non
     return None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the executor's recreate stops and removes the old container by id and fails with `No such container` when "
-    "it is already gone, leaving the new one under its temporary name (pycompose/executor.py "
-    "`_recreate_container`: a NotFound from stop_container/remove_container of the old one means done)"))
 def test_a_container_removed_between_plan_and_recreate_is_not_an_error(project):
     from pycompose import api
 
@@ -201,9 +197,6 @@ def test_a_container_removed_between_plan_and_recreate_leaves_a_state_the_next_u
     assert names(project[0]) == running(project[0]) == converged(project[0])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "`down` fails with `No such container` for a container already gone; v2 ignores NotFound when removing "
-    "(pkg/compose/down.go). pycompose/executor.py `_stop_container`/`_remove_container`: NotFound means done"))
 def test_a_container_removed_between_plan_and_down_is_not_an_error(project):
     from pycompose import api
 
