@@ -102,9 +102,12 @@ def attach(
     def replaced(target: LogTarget) -> bool:
         """Whether a newer container carries the label saying it replaces this one (v2 labels a recreate so)."""
         old = seen.get(target.container_id)
-        return old is not None and any(
-            c.labels.get(labels.REPLACE) == old.name and c.id != old.id and c.created >= old.created
-            for c in followed())
+        if old is None:
+            return False
+        # v2 writes `<service>-<n>` (or the container_name, which is then the old name) on the replacement
+        replaced_as = {old.name, f"{old.service}-{old.number}"}
+        return any(c.labels.get(labels.REPLACE) in replaced_as and c.service == old.service and c.id != old.id
+                   and c.created >= old.created for c in followed())
 
     def prefix_of(container: ObservedContainer) -> str:
         return log_prefix(project, container)
