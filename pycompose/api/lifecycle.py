@@ -84,8 +84,10 @@ def _report_unchanged(plan: Plan, project: ModelProject, observed: ObservedState
                       options: UpOptions) -> None:
     """v2 reports containers left as they are as `Running` (so a no-op `up` says so)."""
     from pycompose.events import Event
+    from pycompose.plan import ActionKind
 
-    touched = {action.target for action in plan.actions}
+    # a container only waited for (v2 re-checks every dependency condition) is still reported `Running`
+    touched = {action.target for action in plan.actions if action.kind is not ActionKind.WAIT_CONTAINER}
     selected = set(options.services or project.service_names())
     for container in observed.containers:
         if container.service in selected and container.name not in touched and container.running:
