@@ -44,7 +44,9 @@ def plain_line(event: Event, *, dry_run: bool = False) -> str:
     elif event.status == "Building" and event.detail:  # the builder's own output, as it prints it
         line = event.detail
     elif event.named_alone:  # v2: `id text statusText`; its status text is a layer's progress bar, or empty
-        if event.detail.startswith("["):
+        if event.status in ("Copying", "Copied"):  # `cp`: the copy is the text, the state its status
+            line = f" {event.name} {event.detail} {event.status}"
+        elif event.detail.startswith("["):
             line = f" {event.name} {event.status} {event.detail}"
         else:
             line = f" {event.name} {event.status}" + (f" {event.detail}" if event.detail else "") + " "
