@@ -423,12 +423,17 @@ def _mount(project: Project, volume: Mapping[str, Any], inherited: Mapping[str, 
     elif kind == "bind":
         source = volume.get("source", "")
         mount["Source"] = source if os.path.isabs(source) else os.path.join(project.working_dir, source)
-        bind = volume.get("bind") or {}
-        if bind.get("propagation"):
-            mount["BindOptions"] = {"Propagation": bind["propagation"]}
-        elif bind.get("create_host_path"):
-            mode = "ro" if volume.get("read_only") else "rw"
-            return {"Bind": f"{mount['Source']}:{volume['target']}:{mode}"}
+        bind = volume.get("bind")
+        # v2 `bindRequiresMountAPI`: only the Mounts API can refuse to create the host path, or take a
+        # propagation or recursive option; everything else goes through the legacy Binds field, which creates a
+        # missing source directory (a long-syntax bind without `bind:` too)
+        if bind is None or (bind.get("create_host_path") and not bind.get("propagation")
+                            and not bind.get("recursive")):
+            options = ["ro" if volume.get("read_only") else "rw"]
+            if bind and bind.get("selinux"):
+                options.append(bind["selinux"])
+            return {"Bind": f"{mount['Source']}:{volume['target']}:{','.join(options)}"}
+        mount["BindOptions"] = {"Propagation": bind["propagation"]} if bind.get("propagation") else {}
     elif kind == "tmpfs":
         tmpfs = volume.get("tmpfs") or {}
         tmpfs_options: dict[str, Any] = {}

@@ -75,9 +75,6 @@ def test_a_command_that_does_not_exist_in_the_image(project):
     converges(project, compose, "nocmd", "no such file or directory")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "v2 creates a missing bind source (also in long syntax, as `bind.create_host_path` defaults to true) and "
-    "starts the container; pycompose's engine adapter refuses it"))
 def test_a_bind_mount_of_a_missing_path_is_created_as_v2_does(project):
     missing = project[1] / "does-not-exist"
     compose = ("services:\n  nobind:\n    image: busybox:latest\n    command: sleep 60\n    init: true\n"

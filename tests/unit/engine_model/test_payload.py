@@ -81,6 +81,24 @@ def test_mounts_binds_relative_to_project_and_anonymous_volumes_inherited():
     ]
 
 
+def test_binds_go_through_the_legacy_field_unless_only_the_mounts_api_can_say_it():
+    """v2 `bindRequiresMountAPI`: a bind that may create its host path (a long-syntax one without `bind:` too)
+    is a `Binds` entry, which makes the engine create a missing source; the others are `Mounts`."""
+    proj = project({"volumes": [
+        {"type": "bind", "source": "/w/missing", "target": "/a"},
+        {"type": "bind", "source": "/w/src", "target": "/b", "bind": {"create_host_path": True, "selinux": "z"}},
+        {"type": "bind", "source": "/w/src", "target": "/c", "bind": {"create_host_path": False}},
+        {"type": "bind", "source": "/w/src", "target": "/d", "bind": {"create_host_path": True,
+                                                                      "propagation": "rprivate"}},
+    ]})
+    host = spec(proj).body["HostConfig"]
+    assert host["Binds"] == ["/w/missing:/a:rw", "/w/src:/b:rw,z"]
+    assert host["Mounts"] == [
+        {"Type": "bind", "Target": "/c", "Source": "/w/src", "BindOptions": {}},
+        {"Type": "bind", "Target": "/d", "Source": "/w/src", "BindOptions": {"Propagation": "rprivate"}},
+    ]
+
+
 def test_network_mode_service_resolves_to_container_id_in_body_and_hash():
     proj = project({"network_mode": "service:other", "command": None, "entrypoint": None})
     created = spec(proj)
