@@ -171,3 +171,46 @@ def test_a_failing_setup_one_off_fails_the_test(run_pytest, tmp_path):
     result = run_pytest("test_stack.py")
     assert result.returncode == 1
     assert "setup command" in result.stdout and "exited 3" in result.stdout
+
+
+INTERRUPTED_TESTS = '''\
+import os
+import time
+import pytest
+
+pytestmark = pytest.mark.pycompose("compose.yaml")
+
+
+def test_waits_for_ctrl_c(pycompose):
+    with open(os.environ["PYCOMPOSE_NAMES"], "a") as names:
+        names.write(pycompose.name + "\\n")
+    time.sleep(300)
+'''
+
+
+def test_an_interrupted_test_session_leaves_no_stack_behind(run_pytest, tmp_path):
+    """Ctrl-C in the middle of a test: pytest stops, and the plugin still takes the stack down."""
+    import signal
+    import time
+
+    (tmp_path / "test_stack.py").write_text(INTERRUPTED_TESTS)
+    load = [] if entry_points(group="pytest11", name="pycompose") else ["-p", "pycompose.testing.plugin"]
+    inner = subprocess.Popen(
+        [sys.executable, "-m", "pytest", *load, "-p", "no:cacheprovider", "-o", "addopts=", "test_stack.py"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYCOMPOSE_NAMES": str(tmp_path / "names.txt")},
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (tmp_path / "names.txt").exists() and inner.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        (name,) = set(_project_names(tmp_path))
+        assert _containers(name), "the stack is up while the test runs"
+        inner.send_signal(signal.SIGINT)
+        output, _ = inner.communicate(timeout=120)
+    finally:
+        if inner.poll() is None:
+            inner.kill()
+    assert inner.returncode == 2, output  # pytest's code for an interrupted session
+    assert "KeyboardInterrupt" in output
+    assert _containers(name) == []
