@@ -56,7 +56,7 @@ def test_recreate_keeps_anonymous_volume_and_renew_replaces_it(make_project, pro
     first = anon_volume()
     api.up(loaded, api.UpOptions(force_recreate=True, timeout=1), sink=CollectingSink())
     info = client.inspect_container(f"{project_name}-a-1")
-    assert info["Config"]["Labels"]["com.docker.compose.replace"] == f"{project_name}-a-1"
+    assert info["Config"]["Labels"]["com.docker.compose.replace"] == "a-1"  # v2: <service>-<n>
     assert anon_volume() == first
     api.up(loaded, api.UpOptions(renew_anon_volumes=True, timeout=1), sink=CollectingSink())
     assert anon_volume() != first
