@@ -63,12 +63,18 @@ def run_pytest(loader, tmp_path):
         return subprocess.run(
             [sys.executable, "-m", "pytest", *load, "-p", "no:cacheprovider", "-o", "addopts=", *args],
             cwd=tmp_path, capture_output=True, text=True, timeout=300,
-            env={**os.environ, "PYCOMPOSE_NAMES": str(names)},
+            env={**_inner_environment(), "PYCOMPOSE_NAMES": str(names)},
         )
 
     yield run
     for name in set(names.read_text().split()) if names.exists() else ():
         remove_project_resources(name)
+
+
+def _inner_environment() -> dict[str, str]:
+    """This environment without the xdist worker's variables: the inner pytest is a session of its own (the
+    plugin names stacks after the worker it runs on, `pytest-main-…` outside xdist)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST_") and k != "PYTEST_CURRENT_TEST"}
 
 
 def _project_names(tmp_path) -> list[str]:
@@ -198,7 +204,7 @@ def test_an_interrupted_test_session_leaves_no_stack_behind(run_pytest, tmp_path
     inner = subprocess.Popen(
         [sys.executable, "-m", "pytest", *load, "-p", "no:cacheprovider", "-o", "addopts=", "test_stack.py"],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYCOMPOSE_NAMES": str(tmp_path / "names.txt")},
+        env={**_inner_environment(), "PYCOMPOSE_NAMES": str(tmp_path / "names.txt")},
     )
     try:
         deadline = time.monotonic() + 120
