@@ -133,8 +133,9 @@ def test_a_failing_build_names_the_service_the_step_and_the_engine_message(cli, 
     assert result.returncode == 1
     step = set(_docker("ps", "-aq", "--no-trunc", "--filter", "status=exited").stdout.split()) - before
     assert step == set()  # the failed step's container is removed (v2's classic builder leaves it behind)
+    # the engine counts the image labels (v2's project, service and version) as three steps of their own
     assert result.stderr.splitlines()[-1] == (
-        "failed to build service \"app\" at step 3/4 (RUN echo boom && exit 3): "
+        "failed to build service \"app\" at step 3/6 (RUN echo boom && exit 3): "
         "The command '/bin/sh -c echo boom && exit 3' returned a non-zero code: 3")
     assert "Traceback" not in result.stderr
 
