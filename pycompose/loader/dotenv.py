@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Callable
 
 from pycompose.errors import ConfigError
+from pycompose.gofmt import go_quote
 from pycompose.loader.interpolate import RequiredMissing, TemplateInvalid, substitute
 
 Lookup = Callable[[str], "str | None"]
@@ -30,7 +31,6 @@ Lookup = Callable[[str], "str | None"]
 _EXPORT = re.compile(r"export[\t\n\f\r ]+")
 _ESCAPE = re.compile(r"\\(?:[abcfnrtv$\"\\]|0[0-9]{0,3})")
 _SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\", '"': '"'}
-_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
 _LINE_SPACE = "\t\v\f\r \x85\xa0"  # spaces that are not a line break
 _GO_SPACE = set("\t\n\v\f\r \x85\xa0")
 
@@ -73,7 +73,7 @@ def parse_dotenv(
     except _ParseError as error:
         raise ConfigError(f"failed to read {file}: {error}") from None
     except TemplateInvalid as error:
-        raise ConfigError(f"failed to read {file}: Invalid template: {_go_quote(error.template or '')}") from None
+        raise ConfigError(f"failed to read {file}: Invalid template: {go_quote(error.template or '')}") from None
     except RequiredMissing as error:
         raise ConfigError(f"failed to read {file}: {error.describe()}") from None
     except RecursionError:
@@ -169,7 +169,7 @@ class _Parser:
             if not _is_key_char(char):
                 first_line = src.split("\n", 1)[0]
                 raise _ParseError(
-                    f"line {self.line}: unexpected character {_go_quote(char)} in variable name {_go_quote(first_line)}"
+                    f"line {self.line}: unexpected character {go_quote(char)} in variable name {go_quote(first_line)}"
                 )
         if src == "":
             raise _ParseError("zero length string")
@@ -242,23 +242,3 @@ def _rstrip_go_space(text: str) -> str:
     while end > 0 and _is_go_space(text[end - 1]):
         end -= 1
     return text[:end]
-
-
-def _go_quote(text: str) -> str:
-    """Go's %q of a string (strconv.Quote) for the characters an env file can hold."""
-    out = ['"']
-    for char in text:
-        if char in ('"', "\\"):
-            out.append("\\" + char)
-        elif char in _GO_ESCAPES:
-            out.append(_GO_ESCAPES[char])
-        elif char.isprintable() or char == " ":
-            out.append(char)
-        elif ord(char) < 0x80:
-            out.append(f"\\x{ord(char):02x}")
-        elif ord(char) <= 0xFFFF:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    out.append('"')
-    return "".join(out)

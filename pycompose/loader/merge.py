@@ -19,11 +19,11 @@ The result carries no tags and shares no mutable structure with the inputs. The 
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Callable
 from typing import Any
 
 from pycompose.errors import ConfigError
+from pycompose.gofmt import go_float
 from pycompose.loader.tags import Override, Reset
 
 Path = tuple[str, ...]
@@ -512,40 +512,13 @@ def go_format(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return _go_float(value)
+        return go_float(value)
     if isinstance(value, list):
         return "[" + " ".join(go_format(v) for v in value) + "]"
     if isinstance(value, dict):
         entries = sorted(value.items(), key=lambda kv: str(kv[0]))
         return "map[" + " ".join(f"{k}:{go_format(v)}" for k, v in entries) + "]"
     return str(value)
-
-
-def _go_float(value: float) -> str:
-    """Go's `%v` of a float64: shortest digits, `%e` form when the exponent is < -4 or >= 6."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == 0:
-        return "-0" if math.copysign(1, value) < 0 else "0"
-    sign = "-" if value < 0 else ""
-    mantissa, _, exponent = repr(abs(value)).partition("e")
-    whole, _, fraction = mantissa.partition(".")
-    exp10 = int(exponent or 0) + len(whole) - 1
-    digits = whole + fraction
-    leading = len(digits) - len(digits.lstrip("0"))
-    digits = digits[leading:].rstrip("0") or "0"
-    exp10 -= leading
-    if exp10 < -4 or exp10 >= 6:
-        head = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        return f"{sign}{head}e{'-' if exp10 < 0 else '+'}{abs(exp10):02d}"
-    point = exp10 + 1
-    if point <= 0:
-        return f"{sign}0.{'0' * -point}{digits}"
-    if point >= len(digits):
-        return f"{sign}{digits}{'0' * (point - len(digits))}"
-    return f"{sign}{digits[:point]}.{digits[point:]}"
 
 
 def _go_type(value: Any) -> str:

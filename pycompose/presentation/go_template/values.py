@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pycompose.errors import ComposeError
+from pycompose.gofmt import go_float as _format_float_v
+from pycompose.gofmt import go_quote
 
 
 class TemplateError(ComposeError):
@@ -88,50 +89,6 @@ def go_type(value: Any) -> str:
         return "map[string]string" if all(isinstance(v, str) for v in value.values()) else \
             "map[string]interface {}"
     return "interface {}"
-
-
-def go_quote(text: str) -> str:
-    """Go's strconv.Quote: a double-quoted literal, non-printable characters escaped."""
-    out = ['"']
-    for char in text:
-        if char in ('"', "\\"):
-            out.append("\\" + char)
-        elif char in "\a\b\f\n\r\t\v":
-            out.append({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
-                        "\v": "\\v"}[char])
-        elif char.isprintable() or char == " ":
-            out.append(char)
-        elif ord(char) < 0x80:
-            out.append(f"\\x{ord(char):02x}")
-        elif ord(char) <= 0xFFFF:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    out.append('"')
-    return "".join(out)
-
-
-def _format_float_v(value: float) -> str:
-    """`%v` of a float64: strconv 'g' with the shortest digits (exponent form from 1e+06 and below 1e-04)."""
-    from pycompose.render.gojson import shortest_digits
-
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if value == 0:
-        return "-0" if math.copysign(1.0, value) < 0 else "0"
-    digits, point, negative = shortest_digits(value)
-    sign = "-" if negative else ""
-    exponent = point - 1
-    if exponent < -4 or exponent >= 6:
-        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        return f"{sign}{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
-    if point <= 0:
-        return sign + "0." + "0" * (-point) + digits
-    if point >= len(digits):
-        return sign + digits + "0" * (point - len(digits))
-    return sign + digits[:point] + "." + digits[point:]
 
 
 def format_value(value: Any, *, top: bool = True) -> str:
