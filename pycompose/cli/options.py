@@ -87,3 +87,18 @@ def global_options(ctx: typer.Context) -> GlobalOptions:
     """The GlobalOptions of the running command line."""
     root = ctx.find_root()
     return root.obj if isinstance(root.obj, GlobalOptions) else GlobalOptions()
+
+
+def environment_flags(values: list[str]) -> dict[str, str]:
+    """`-e KEY=VALUE`, or `-e KEY` to pass the variable from this environment (dropped when unset), as v2's
+    `run` and `exec` read them."""
+    import os
+
+    env: dict[str, str] = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if sep:
+            env[key] = rest
+        elif key in os.environ:
+            env[key] = os.environ[key]
+    return env

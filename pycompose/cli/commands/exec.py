@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pycompose.cli.options import global_options
+from pycompose.cli.options import environment_flags, global_options
 
 
 def register(app: typer.Typer) -> None:
@@ -54,7 +54,7 @@ def exec_(
     from pycompose.cli.terminal import Terminal
 
     tty = not no_tty and not detach and sys.stdin.isatty()
-    options = api.ExecOptions(env=_environment(env or []), workdir=workdir, user=user, privileged=privileged,
+    options = api.ExecOptions(env=environment_flags(env or []), workdir=workdir, user=user, privileged=privileged,
                               index=index or None, tty=tty, detach=detach)
     stdin = sys.stdin.buffer if interactive and not detach else None
     code = api.exec_command(
@@ -63,16 +63,3 @@ def exec_(
     )
     raise typer.Exit(code)
 
-
-def _environment(values: list[str]) -> dict[str, str]:
-    """`-e KEY=VALUE`, or `-e KEY` to pass the variable from this environment (dropped when unset)."""
-    import os
-
-    env: dict[str, str] = {}
-    for value in values:
-        key, sep, rest = value.partition("=")
-        if sep:
-            env[key] = rest
-        elif key in os.environ:
-            env[key] = os.environ[key]
-    return env

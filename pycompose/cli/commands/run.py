@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pycompose.cli.options import global_options
+from pycompose.cli.options import environment_flags, global_options
 
 _Strings = Annotated[list[str] | None, typer.Option(metavar="stringArray")]
 
@@ -80,7 +80,7 @@ def run(
         raise UsageError(f'invalid --pull option "{pull}"')
     tty = not no_tty and not detach and sys.stdin.isatty()
     environment = _env_files(env_from_file or [])
-    environment.update(_environment(env or []))
+    environment.update(environment_flags(env or []))
     options = api.OneOffOptions(
         command=tuple(command) if command else None,
         entrypoint=tuple(shlex.split(entrypoint)) if entrypoint is not None else None,
@@ -103,19 +103,6 @@ def run(
     raise typer.Exit(result.exit_code or 0)
 
 
-def _environment(values: list[str]) -> dict[str, str]:
-    """`-e KEY=VALUE`, or `-e KEY` to pass the variable from this environment (dropped when unset)."""
-    import os
-
-    env: dict[str, str] = {}
-    for value in values:
-        key, sep, rest = value.partition("=")
-        if sep:
-            env[key] = rest
-        elif key in os.environ:
-            env[key] = os.environ[key]
-    return env
-
 
 def _env_files(paths: list[str]) -> dict[str, str]:
     """`--env-from-file`: `KEY=VALUE` lines (comments and blank lines skipped), later files winning."""
@@ -132,7 +119,7 @@ def _env_files(paths: list[str]) -> dict[str, str]:
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
-            env.update(_environment([line.removeprefix("export ").strip()]))
+            env.update(environment_flags([line.removeprefix("export ").strip()]))
     return env
 
 
