@@ -1,0 +1,3 @@
+FROM busybox:latest
+EXPOSE 9000
+CMD ["sleep", "86400"]
