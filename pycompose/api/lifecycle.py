@@ -176,16 +176,12 @@ def restart(source: ProjectSource, services: tuple[str, ...] = (), timeout: int 
 def kill(source: ProjectSource, services: tuple[str, ...] = (), signal: str = "SIGKILL", *,
          remove_orphans: bool = False,
          run: RunOptions = RunOptions(), engine: Engine | None = None, sink: EventSink | None = None) -> None:
-    """Send a signal to the running containers of the services."""
-    from pycompose.plan import Plan
+    """Send a signal to the running containers of the services (with `remove_orphans`, of orphans too: v2 kills
+    them and, despite the flag's name, removes nothing)."""
     from pycompose.planner.lifecycle import plan_kill
-    from pycompose.planner.orphans import find_orphans, plan_orphan_removal
 
     project, environment, engine, observed, _ = _lifecycle(source, services, engine)
-    plan = plan_kill(observed, project, services, signal)
-    if remove_orphans:
-        removal = plan_orphan_removal(find_orphans(project, observed), timeout=None)
-        plan = Plan(actions=plan.actions + tuple(removal))
+    plan = plan_kill(observed, project, services, signal, orphans=remove_orphans)
     run_plan(plan, project, observed, engine, sink or LoggingSink(), run, environment)
 
 

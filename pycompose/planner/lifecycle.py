@@ -89,14 +89,20 @@ def plan_restart(
     return Plan(actions=tuple(actions))
 
 
-def plan_kill(observed: ObservedState, project: Project, services: tuple[str, ...], signal: str) -> Plan:
-    """Send `signal` to every running container of `services`; no ordering (v2 kills in parallel)."""
+def plan_kill(observed: ObservedState, project: Project, services: tuple[str, ...], signal: str, *,
+              orphans: bool = False) -> Plan:
+    """Send `signal` to every running container of `services`; no ordering (v2 kills in parallel).
+
+    With `orphans` (v2 `kill --remove-orphans`) the running containers of services the file no longer has are
+    signalled too; v2 kills them and leaves them in place, it removes nothing."""
     wanted = set(services or project.service_names())
+    known = set(project.service_names()) | set(project.disabled_services)
     actions = [
-        Action(id=ids.kill(c.name), kind=ActionKind.KILL_CONTAINER, target=c.name, reason=f"signal {signal}",
+        Action(id=ids.kill(c.name), kind=ActionKind.KILL_CONTAINER, target=c.name,
+               reason=f"signal {signal}" + ("" if c.service in known else " (orphan)"),
                service=c.service, container_id=c.id, signal=signal)
         for c in observed.containers
-        if c.service in wanted and c.running and not c.oneoff
+        if c.running and not c.oneoff and (c.service in wanted or (orphans and c.service not in known))
     ]
     return Plan(actions=tuple(actions))
 

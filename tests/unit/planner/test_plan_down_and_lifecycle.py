@@ -81,3 +81,16 @@ def test_start_without_containers_is_v2_error():
     proj = stack()
     with pytest.raises(UsageError, match='service "db" has no container to start'):
         plan_start(proj, ObservedState(project="p"), build_graph(proj), ())
+
+
+def test_kill_remove_orphans_kills_the_orphans_and_removes_nothing():
+    """v2 `kill --remove-orphans` signals the running orphans too and leaves every container in place."""
+    proj = stack()
+    observed = observed_running(proj)
+    observed = ObservedState(project="p", containers=(*observed.containers, container(proj, "old")),
+                             networks=observed.networks, volumes=observed.volumes)
+    assert plan_kill(observed, proj, (), "SIGKILL").render() == (
+        "kill container p-db-1: signal SIGKILL\nkill container p-web-1: signal SIGKILL")
+    assert plan_kill(observed, proj, (), "SIGKILL", orphans=True).render() == (
+        "kill container p-db-1: signal SIGKILL\nkill container p-old-1: signal SIGKILL (orphan)\n"
+        "kill container p-web-1: signal SIGKILL")
