@@ -90,6 +90,8 @@ def attach(
     project, _ = bound_project(source)
     engine = engine_of(engine)
     declared = set(project.service_names())
+    if not services:  # `attach: false` leaves a service out unless `--attach` names it (v2 `up`)
+        exclude = (*exclude, *(s.name for s in project.services if s.config.get("attach") is False))
 
     seen: dict[str, ObservedContainer] = {}
 
