@@ -182,16 +182,36 @@ def human_duration(seconds: float) -> str:
 
 
 def _ports(c: ObservedContainer) -> str:
-    shown = []
-    for port in sorted(c.ports, key=lambda p: (p.private_port, p.ip)):
-        private = f"{port.private_port}/{port.protocol}"
-        if port.published:
-            ip = port.ip or "0.0.0.0"
-            host = f"[{ip}]" if ":" in ip else ip
-            shown.append(f"{host}:{port.public_port}->{private}")
+    """The PORTS column as docker's CLI prints it (`DisplayablePorts`): ports sorted by private port, address,
+    public port and protocol; unpublished ones and those published on the same port number grouped into ranges
+    per protocol (and address), in the order the groups began; other host mappings after them."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    result: list[str] = []
+    host_mappings: list[str] = []
+
+    def host(ip: str) -> str:
+        return f"[{ip}]" if ":" in ip else ip
+
+    def group_text(key: tuple[str, str], first: int, last: int) -> str:
+        ip, protocol = key
+        span = str(first) if first == last else f"{first}-{last}"
+        return f"{host(ip)}:{span}->{span}/{protocol}" if ip else f"{span}/{protocol}"
+
+    for port in sorted(c.ports, key=lambda p: (p.private_port, p.ip, p.public_port, p.protocol)):
+        if port.ip and port.public_port != port.private_port:
+            host_mappings.append(f"{host(port.ip)}:{port.public_port}->{port.private_port}/{port.protocol}")
+            continue
+        key = (port.ip, port.protocol)
+        span = groups.get(key)
+        if span is None:
+            groups[key] = [port.private_port, port.private_port]
+        elif port.private_port == span[1] + 1:
+            span[1] = port.private_port
         else:
-            shown.append(private)
-    return ", ".join(dict.fromkeys(shown))
+            result.append(group_text(key, *span))
+            groups[key] = [port.private_port, port.private_port]
+    result += [group_text(key, *span) for key, span in groups.items()]
+    return ", ".join(dict.fromkeys(result + host_mappings))
 
 
 def _fields(c: ObservedContainer, no_trunc: bool) -> dict[str, Any]:

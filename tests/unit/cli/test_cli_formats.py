@@ -148,3 +148,19 @@ def test_images_and_ls_take_only_table_or_json(command, capsys):
 ])
 def test_cp_arguments_split_as_v2(argument: str, split: tuple[str, str]):
     assert split_copy_argument(argument) == split
+
+
+def test_ports_are_grouped_and_ordered_as_dockers_cli_does():
+    """docker's `DisplayablePorts`: exposed ports and same-number publications grouped into ranges per protocol
+    (and address) in the order the groups began, other host mappings last (v2 on the key06 scenario)."""
+    ports = (
+        PortBinding(53, "udp", "127.0.0.1", 32771), PortBinding(7000, "tcp"), PortBinding(0, "udp"),
+        PortBinding(7001, "udp"), PortBinding(7002, "udp"), PortBinding(80, "tcp", "127.0.0.1", 18336),
+        PortBinding(8080, "tcp", "0.0.0.0", 8080), PortBinding(8081, "tcp", "0.0.0.0", 8081),
+        PortBinding(8080, "tcp", "::", 8080),
+    )
+    row = container_context(container("cf-p1-web-1", "x", ports=ports), False)
+    assert render(_format_text("{{.Ports}}"), [row], header_context(HEADERS)) == (
+        # 7001 ends the udp group that 0 began (printed at once); the groups still open follow in creation order
+        "0/udp, 7001-7002/udp, 7000/tcp, 0.0.0.0:8080-8081->8080-8081/tcp, [::]:8080->8080/tcp, "
+        "127.0.0.1:32771->53/udp, 127.0.0.1:18336->80/tcp\n")
