@@ -333,14 +333,17 @@ class DockerEngine:
         return created["Id"]
 
     def connect_network(self, container_id: str, attachment: NetworkAttachment) -> None:
-        endpoint = attachment.endpoint
-        ipam = endpoint.get("IPAMConfig") or {}
+        # the endpoint as the create body has it (docker-py's helper would sort the links and drop the MAC
+        # address and driver options)
+        body = {"Container": container_id, "EndpointConfig": dict(attachment.endpoint)}
+        wire = self._wire()
         with self._errors():
-            self._api().connect_container_to_network(
-                container_id, attachment.network, aliases=endpoint.get("Aliases"),
-                ipv4_address=ipam.get("IPv4Address"), ipv6_address=ipam.get("IPv6Address"),
-                links=[tuple(link.split(":", 1)) for link in endpoint.get("Links") or ()] or None,
-            )
+            if wire is not None:
+                wire.call("POST", f"/networks/{attachment.network}/connect", body=body)
+            else:
+                api = self._api()
+                api._raise_for_status(api._post_json(api._url("/networks/{0}/connect", attachment.network),
+                                                     data=body))
 
     def disconnect_network(self, container_id: str, network: str) -> None:
         with self._errors():

@@ -84,7 +84,7 @@ def container_spec(
         body["ExposedPorts"] = exposed
     host = _host_config(project, service, config, bindings, image, inherit)
     body["HostConfig"] = host
-    attachments = _networks(project, service, config, name)
+    attachments = _networks(project, service, config, name, number)
     if attachments:
         host["NetworkMode"] = attachments[0].network
     return ContainerSpec(name=name, body=body, networks=attachments, files=files)
@@ -281,18 +281,25 @@ def _capabilities(names: Any) -> list[str]:
     return sorted(normalized)
 
 
-def _links(project: Project, links: list[str]) -> list[str]:
-    """`service[:alias]` → `container:alias` for every replica of the linked service (v2 `getLinks`)."""
+def _links(project: Project, config: Mapping[str, Any], number: int) -> list[str]:
+    """The endpoint's links as v2 `getLinks` writes them: for every replica of a linked service, its container
+    under the link's alias, under `<service>-<n>` and `<project>-<service>-<n>` (n: the linking container's
+    number); then the `external_links` as written (`container[:alias]`)."""
     found: list[str] = []
-    for link in links:
+    for link in config.get("links") or ():
         target, _, alias = link.partition(":")
         try:
             linked = project.service(target)
         except KeyError:  # a link to a container outside the project: the engine resolves it
             found.append(f"{target}:{alias or target}")
             continue
-        for number in range(1, linked.scale + 1):
-            found.append(f"{project.container_name(linked, number)}:{alias or target}")
+        for replica in range(1, linked.scale + 1):
+            container = project.container_name(linked, replica)
+            found += [f"{container}:{alias or target}", f"{container}:{target}-{number}",
+                      f"{container}:{project.name}-{target}-{number}"]
+    for link in config.get("external_links") or ():
+        container, _, alias = link.partition(":")
+        found.append(f"{container}:{alias or container}")
     return found
 
 
@@ -446,7 +453,7 @@ def _mount(project: Project, volume: Mapping[str, Any], inherited: Mapping[str, 
     return mount
 
 
-def _networks(project: Project, service: Service, config: Mapping[str, Any], name: str,
+def _networks(project: Project, service: Service, config: Mapping[str, Any], name: str, number: int,
               ) -> tuple[NetworkAttachment, ...]:
     """Endpoints in v2's order (priority, then key); aliases are container name, service name, declared ones."""
     if config.get("network_mode"):
@@ -467,8 +474,11 @@ def _networks(project: Project, service: Service, config: Mapping[str, Any], nam
             endpoint["IPAMConfig"] = ipam
         if spec.get("mac_address"):
             endpoint["MacAddress"] = spec["mac_address"]
-        if config.get("links"):  # on user networks links live on the endpoint (v2 `getLinks`)
-            endpoint["Links"] = _links(project, config["links"])
+        links = _links(project, config, number)
+        if links:  # on user networks links live on the endpoint (v2 `getLinks`)
+            endpoint["Links"] = links
+        if spec.get("driver_opts"):
+            endpoint["DriverOpts"] = dict(spec["driver_opts"])
         attachments.append(NetworkAttachment(network=project.network(key).name, endpoint=endpoint))
     return tuple(attachments)
 

@@ -205,3 +205,13 @@ def test_start_interval_is_sent_to_a_recent_engine_and_needs_a_start_period():
     del check["start_period"]
     with pytest.raises(OperationFailed, match="^healthcheck.start_interval requires healthcheck.start_period"):
         spec(project({"healthcheck": check}), api_version="1.51")
+
+
+def test_links_and_endpoint_driver_opts_reach_the_endpoint_as_v2_writes_them():
+    proj = project({"links": ["t:alias"], "external_links": ["other-container:ext", "bare"],
+                    "networks": {"back": {"driver_opts": {"foo": "bar"}}}})
+    proj = replace(proj, services=(*proj.services, replace(proj.service("s"), name="t", config={"image": "x"})))
+    (back,) = container_spec(proj, proj.service("s"), 2, name="p-s-2", container_id_of=lambda _: None,
+                             image=None).networks
+    assert back.endpoint["Links"] == ["p-t-1:alias", "p-t-1:t-2", "p-t-1:p-t-2", "other-container:ext", "bare:bare"]
+    assert back.endpoint["DriverOpts"] == {"foo": "bar"}
