@@ -345,6 +345,13 @@ def _restart_policy(config: Mapping[str, Any]) -> dict[str, Any] | None:
     return {"Name": _RESTART.get(restart, restart), "MaximumRetryCount": 0}
 
 
+def _device_request(device: Mapping[str, Any], extra_capability: str | None = None) -> dict[str, Any]:
+    capabilities = list(device.get("capabilities") or ()) + ([extra_capability] if extra_capability else [])
+    return {"Driver": device.get("driver") or "", "Count": int(device.get("count") or 0),
+            "DeviceIDs": list(device["device_ids"]) if device.get("device_ids") else None,
+            "Capabilities": [capabilities], "Options": dict(device["options"]) if device.get("options") else None}
+
+
 def _resources(config: Mapping[str, Any], host: dict[str, Any]) -> None:
     limits = ((config.get("deploy") or {}).get("resources") or {}).get("limits") or {}
     reservations = ((config.get("deploy") or {}).get("resources") or {}).get("reservations") or {}
@@ -368,6 +375,14 @@ def _resources(config: Mapping[str, Any], host: dict[str, Any]) -> None:
             host[field] = int(config[key])
     if config.get("cpuset"):
         host["CpusetCpus"] = config["cpuset"]
+    # device reservations, then `gpus` (capability `gpu` added), as v2 `getDeployResources` sends them; the engine
+    # refuses what it cannot select (no GPU here), v2 does not drop them
+    requests = [_device_request(device) for device in reservations.get("devices") or ()]
+    requests += [_device_request(gpu, extra_capability="gpu") for gpu in config.get("gpus") or ()]
+    if requests:
+        host["DeviceRequests"] = requests
+    if config.get("storage_opt"):
+        host["StorageOpt"] = {str(k): str(v) for k, v in config["storage_opt"].items()}
     if config.get("oom_kill_disable"):
         host["OomKillDisable"] = True
 

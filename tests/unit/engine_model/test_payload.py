@@ -215,3 +215,16 @@ def test_links_and_endpoint_driver_opts_reach_the_endpoint_as_v2_writes_them():
                              image=None).networks
     assert back.endpoint["Links"] == ["p-t-1:alias", "p-t-1:t-2", "p-t-1:p-t-2", "other-container:ext", "bare:bare"]
     assert back.endpoint["DriverOpts"] == {"foo": "bar"}
+
+
+def test_gpus_device_reservations_and_storage_opt_reach_the_engine():
+    """Sent as v2 sends them, for the engine to accept or refuse (v2 does not drop them)."""
+    proj = project({"gpus": [{"count": -1}], "storage_opt": {"size": "1G"},
+                    "deploy": {"resources": {"reservations": {"devices": [
+                        {"capabilities": ["compute"], "driver": "nvidia", "device_ids": ["0"]}]}}}})
+    host = spec(proj).body["HostConfig"]
+    assert host["DeviceRequests"] == [
+        {"Driver": "nvidia", "Count": 0, "DeviceIDs": ["0"], "Capabilities": [["compute"]], "Options": None},
+        {"Driver": "", "Count": -1, "DeviceIDs": None, "Capabilities": [["gpu"]], "Options": None},
+    ]
+    assert host["StorageOpt"] == {"size": "1G"}
