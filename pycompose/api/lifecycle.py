@@ -47,6 +47,9 @@ def up(
     sink = sink or LoggingSink()
     project, environment = bound_project(source, options.scale)
     check_services(project, options.services)
+    if options.no_deps:  # v2 ignores dependencies altogether: none waited for, an empty depends_on label (the
+        # config hash, taken from the service's config, stays the same, so a later plain `up` recreates nothing)
+        project = replace(project, services=tuple(replace(s, depends_on=()) for s in project.services))
     graph = build_graph(project)
     engine = engine_of(engine)
     with locked(engine, project):

@@ -238,3 +238,26 @@ def test_attach_follows_only_the_services_asked_for(engine, quick_logs):
                lambda: engine.exit("p-app-1", 0))
     assert api.attach(_loaded(), exclude=("job",), view=view, engine=engine, sink=CollectingSink()) == 0
     assert view.seen == ["attached app-1", "exited app-1 0"]
+
+
+def test_up_no_deps_writes_an_empty_depends_on_label_and_the_same_hash():
+    """v2 `up --no-deps web`: dependencies ignored altogether, `depends_on` label empty, config hash unchanged."""
+    import tempfile
+    from pathlib import Path
+
+    from pycompose import api, labels
+    from pycompose.engine.fake import FakeEngine
+    from pycompose.loader.options import ProjectOptions
+
+    folder = Path(tempfile.mkdtemp())
+    (folder / "compose.yaml").write_text(
+        "services:\n  db:\n    image: busybox:latest\n  web:\n    image: busybox:latest\n    depends_on: [db]\n")
+    options = ProjectOptions(files=(str(folder / "compose.yaml"),), project_name="nd")
+    alone, full = FakeEngine(), FakeEngine()
+    api.up(options, api.UpOptions(services=("web",), no_deps=True), engine=alone)
+    api.up(options, api.UpOptions(services=("web",)), engine=full)
+    lone_web, web = alone.containers["nd-web-1"], full.containers["nd-web-1"]
+    assert "nd-db-1" not in alone.containers and "nd-db-1" in full.containers
+    assert lone_web.labels[labels.DEPENDS_ON] == ""
+    assert web.labels[labels.DEPENDS_ON] == "db:service_started:false"
+    assert lone_web.labels[labels.CONFIG_HASH] == web.labels[labels.CONFIG_HASH]
