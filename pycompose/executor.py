@@ -16,7 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pycompose import hashing, labels
-from pycompose.errors import ComposeError, InUse, NotFound, OperationFailed
+from pycompose.errors import ComposeError, EngineError, InUse, NotFound, OperationFailed
 from pycompose.events import Event, EventSink, resource_of
 from pycompose.model import Condition, Project
 from pycompose.observed import ObservedContainer, ObservedState
@@ -109,8 +109,11 @@ def _run(action: Action, context: ExecutionContext, deadline: float | None) -> N
         context.sink.emit(Event(resource_of(action.kind), action.target, "Error", str(error)))
         if not isinstance(error, ComposeError):
             raise
-        if action.required:  # one line that says which service the engine refused (v2 names it too)
-            raise (error.about(f'service "{action.service}"') if action.service else error) from None
+        if action.required:  # an engine refusal says which service it concerns (v2 names it too); our own
+            # refusals (ConfigError…) already speak v2's words
+            if isinstance(error, EngineError) and action.service:
+                raise error.about(f'service "{action.service}"') from None
+            raise
         context.sink.warn(str(error))
 
 
