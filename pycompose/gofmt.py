@@ -5,6 +5,8 @@ engine all print them."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
+from typing import Any
 
 _ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
 
@@ -55,3 +57,32 @@ def go_float(value: float) -> str:
     if point >= len(digits):
         return f"{sign}{digits}{'0' * (point - len(digits))}"
     return f"{sign}{digits[:point]}.{digits[point:]}"
+
+
+def go_value(value: Any, special: Callable[[Any], str | None] | None = None) -> str:
+    """Go's `%v` of a decoded value: `<nil>`, `true`, numbers, strings as they are, `[a b]`, `map[k:v]` with the
+    keys sorted. `special` prints the values a caller has types of its own for (None: not one of them); it is
+    asked first, also for every element."""
+    if special is not None:
+        text = special(value)
+        if text is not None:
+            return text
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return go_float(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        try:
+            keys = sorted(value)
+        except TypeError:  # keys of mixed types: by their text
+            keys = sorted(value, key=str)
+        return "map[" + " ".join(f"{go_value(k, special)}:{go_value(value[k], special)}" for k in keys) + "]"
+    if isinstance(value, (list, tuple)):
+        return "[" + " ".join(go_value(v, special) for v in value) + "]"
+    return str(value)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pycompose.errors import ConfigError
-from pycompose.gofmt import go_float
+from pycompose.gofmt import go_value as go_format
 from pycompose.loader.tags import Override, Reset
 
 Path = tuple[str, ...]
@@ -501,24 +501,6 @@ def split_volume_spec(spec: str) -> list[str]:
         buffer += char
     fields.append(buffer)
     return fields
-
-
-def go_format(value: Any) -> str:
-    """A scalar as Go's `fmt.Sprintf("%v")` prints it (how v2 turns map values into `k=v` strings)."""
-    if value is None:
-        return "<nil>"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return go_float(value)
-    if isinstance(value, list):
-        return "[" + " ".join(go_format(v) for v in value) + "]"
-    if isinstance(value, dict):
-        entries = sorted(value.items(), key=lambda kv: str(kv[0]))
-        return "map[" + " ".join(f"{k}:{go_format(v)}" for k, v in entries) + "]"
-    return str(value)
 
 
 def _go_type(value: Any) -> str:

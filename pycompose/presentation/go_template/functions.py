@@ -7,11 +7,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pycompose.gofmt import go_float
 from pycompose.presentation.go_template.values import (
     NO_VALUE,
     GoMethod,
     GoStruct,
-    _format_float_v,
     _go_char_literal,
     _is_alnum,
     format_value,
@@ -316,7 +316,7 @@ def _format_verb(verb: str, arg: Any, flags: str, precision: int | None) -> str:
         if verb in "eE":
             text = f"{arg:.{6 if precision is None else precision}e}"
             return text.upper() if verb == "E" else text
-        return _format_float_v(arg) if precision is None else f"{arg:.{precision}g}"
+        return go_float(arg) if precision is None else f"{arg:.{precision}g}"
     return f"%!{verb}({go_type(arg)}={format_value(arg)})"
 
 

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pycompose.errors import ComposeError
-from pycompose.gofmt import go_float as _format_float_v
-from pycompose.gofmt import go_quote
+from pycompose.gofmt import go_quote, go_value
 
 
 class TemplateError(ComposeError):
@@ -92,30 +91,19 @@ def go_type(value: Any) -> str:
 
 
 def format_value(value: Any, *, top: bool = True) -> str:
-    """How a template prints a value (Go's fmt `%v`)."""
+    """How a template prints a value (Go's fmt `%v`): a missing one `<no value>`, a struct `{field …}`."""
+    return go_value(value, _template_value)
+
+
+def _template_value(value: Any) -> str | None:
     if value is NO_VALUE:
         return "<no value>"
-    if value is None:
-        return "<nil>"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return _format_float_v(value)
-    if isinstance(value, str):
-        return value
     if isinstance(value, GoStruct):
         if value.printed is not None:
             return value.printed
         shown = [format_value(v, top=False) for v in value.fields.values() if not isinstance(v, GoMethod)]
         return "{" + " ".join(shown) + "}"
-    if isinstance(value, Mapping):
-        return "map[" + " ".join(f"{format_value(k, top=False)}:{format_value(value[k], top=False)}"
-                                 for k in sorted(value)) + "]"
-    if isinstance(value, (list, tuple)):
-        return "[" + " ".join(format_value(v, top=False) for v in value) + "]"
-    return str(value)
+    return None
 
 
 def truth(value: Any) -> bool:
