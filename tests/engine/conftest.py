@@ -33,26 +33,34 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def _anonymous_volumes() -> set[str]:
+def _anonymous_volumes_of(project: str) -> set[str]:
+    """The unlabelled (anonymous) volumes the project's containers mount now."""
     import docker
 
-    volumes = (docker.APIClient(version="auto").volumes(filters={"dangling": True}) or {}).get("Volumes") or []
-    return {v["Name"] for v in volumes if not v.get("Labels")}
+    client = docker.APIClient(version="auto")
+    containers = client.containers(all=True, filters={"label": [f"com.docker.compose.project={project}"]})
+    names = {m.get("Name") for c in containers for m in c.get("Mounts") or [] if m.get("Type") == "volume"}
+    volumes = (client.volumes() or {}).get("Volumes") or []
+    return {v["Name"] for v in volumes if v["Name"] in names and not v.get("Labels")}
 
 
 @pytest.fixture
 def project_name():
-    """A fresh project name; afterwards its resources go, and so do the anonymous volumes it left dangling
-    (`down` without -v leaves them, as in v2, and they carry no label to find them by)."""
+    """A fresh project name; afterwards its resources go, and so do the anonymous volumes its containers mount
+    (one inherited through a recreate survives the container's removal, as in v2). Only this project's: the tests
+    run on parallel workers, and another test's dangling volume is not ours to remove."""
     name = f"pyct{uuid.uuid4().hex[:10]}"
-    before = _anonymous_volumes()
     yield name
+    anonymous = _anonymous_volumes_of(name)
     remove_project_resources(name)
     import docker
 
     client = docker.APIClient(version="auto")
-    for volume in _anonymous_volumes() - before:
-        client.remove_volume(volume, force=True)
+    for volume in anonymous:
+        try:
+            client.remove_volume(volume, force=True)
+        except docker.errors.NotFound:  # removed with its container
+            pass
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ services:
     networks:
       back:
         aliases: [api.internal]
-        ipv4_address: 172.28.5.10
+        ipv4_address: 10.199.28.10
     dns: [8.8.8.8]
     mem_limit: 64m
     cpus: 0.5
@@ -38,7 +38,7 @@ services:
 networks:
   back:
     ipam:
-      config: [{subnet: 172.28.0.0/16}]
+      config: [{subnet: 10.199.28.0/24}]
 configs:
   app_conf:
     file: ./app.conf
@@ -48,12 +48,12 @@ configs:
 def canonical(tmp_path, project_name) -> dict:
     return {
         "configs": {"app_conf": {"name": f"{project_name}_app_conf", "file": str(tmp_path / "app.conf")}},
-        "networks": {"back": {"ipam": {"config": [{"subnet": "172.28.0.0/16"}]}}},
+        "networks": {"back": {"ipam": {"config": [{"subnet": "10.199.28.0/24"}]}}},
         "services": {
             "app": {"cpus": 0.5, "command": ["sleep 3600"], "configs": [{"source": "app_conf"}], "dns": ["8.8.8.8"],
                     "entrypoint": ["sh", "-c"], "image": "busybox:latest", "init": True,
                     "logging": {"driver": "json-file", "options": {"max-size": "1m"}}, "mem_limit": "67108864",
-                    "networks": {"back": {"aliases": ["api.internal"], "ipv4_address": "172.28.5.10"}},
+                    "networks": {"back": {"aliases": ["api.internal"], "ipv4_address": "10.199.28.10"}},
                     "stop_grace_period": "3s", "stop_signal": "SIGINT"},
             "client": {"command": ["sleep", "3600"], "entrypoint": None, "image": "busybox:latest", "init": True,
                        "networks": {"back": None}},
@@ -73,7 +73,7 @@ def test_network_options_resources_and_configs(make_project, project_name, tmp_p
     assert app["Config"]["StopTimeout"] == 3 and app["Config"]["StopSignal"] == "SIGINT"
     assert app["Config"]["Entrypoint"] == ["sh", "-c"]
     endpoint = app["NetworkSettings"]["Networks"][f"{project_name}_back"]
-    assert endpoint["IPAddress"] == "172.28.5.10"
+    assert endpoint["IPAddress"] == "10.199.28.10"
 
     def run(container: str, *command: str) -> tuple[int, str]:
         exec_id = client.exec_create(container, list(command))
@@ -82,7 +82,7 @@ def test_network_options_resources_and_configs(make_project, project_name, tmp_p
 
     assert run(f"{project_name}-app-1", "cat", "/app_conf") == (0, "x=1")
     code, output = run(f"{project_name}-client-1", "ping", "-c", "1", "-W", "2", "api.internal")
-    assert code == 0 and "172.28.5.10" in output
+    assert code == 0 and "10.199.28.10" in output
 
 
 def test_v2_agrees_nothing_to_recreate(make_project, project_name, tmp_path, docker_compose):

@@ -310,6 +310,7 @@ def _big_compose(services: int) -> str:
     return "\n".join(parts) + "\n"
 
 
+@pytest.mark.serial  # a guard against a quadratic loader, measured alone (not beside the parallel engine tests)
 def test_a_thousand_services_load_quickly():
     text = _big_compose(1000)
     assert text.count("\n") > 10_000
