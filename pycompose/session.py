@@ -75,10 +75,11 @@ def engine_of(engine: Engine | None) -> Engine:
     from pycompose.engine.dockerpy import DockerEngine
 
     docker = DockerEngine()
-    from pycompose.engine import faults
+    if any(key.startswith("PYCOMPOSE_FAULT_") for key in os.environ):  # killed-run tests only: no import otherwise
+        from pycompose.engine import faults
 
-    if faults.wanted(os.environ):
-        return cast("Engine", faults.wrap(docker, os.environ))
+        if faults.wanted(os.environ):
+            return cast("Engine", faults.wrap(docker, os.environ))
     return docker
 
 

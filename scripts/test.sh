@@ -40,5 +40,6 @@ differential=$!
 wait "$differential" || true
 echo "--- differential suite (lifecycle scenarios) against Compose v2:"
 grep -E '^(differential.sh:|behaviour-conformance:|  \S.*FAIL$)' "$differential_log" || tail -n 5 "$differential_log"
+rm -f "$differential_log"
 "${pytest[@]}" -m serial || { code=$?; [ "$code" -eq 5 ] || status=$code; }
 exit "$status"
