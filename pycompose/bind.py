@@ -15,7 +15,7 @@ from pycompose import labels
 from pycompose.errors import ConfigError
 from pycompose.loader import units
 from pycompose.loader.options import LoadedProject
-from pycompose.model import Condition, DependsOn, Network, Project, Service, Volume
+from pycompose.model import Condition, DependsOn, Network, Project, Provider, Service, Volume
 from pycompose.observed import ObservedState
 
 _VALID_CONTAINER_NAME = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
@@ -87,7 +87,25 @@ def _service(name: str, config: Mapping[str, Any], volume_keys: set[str], projec
         has_healthcheck=has_healthcheck,
         stop_grace_seconds=int(parse_duration(grace)) if grace else None,
         stop_signal=config.get("stop_signal"),
+        provider=_provider(config.get("provider")),
     )
+
+
+def _provider(config: Mapping[str, Any] | None) -> Provider | None:
+    """The `provider:` section; option values become strings (compose-go's `Options map[string][]string`)."""
+    if not config:
+        return None
+    options = []
+    for key, value in (config.get("options") or {}).items():
+        values = value if isinstance(value, list) else [value]
+        options.append((key, tuple(_option_text(v) for v in values)))
+    return Provider(type=str(config.get("type") or ""), options=tuple(options))
+
+
+def _option_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
 
 
 def _scale(config: Mapping[str, Any]) -> int:

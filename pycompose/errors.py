@@ -10,6 +10,7 @@
     │   ├── NotFound             an image, container, network or volume does not exist
     │   └── InUse                a removal refused: something still uses the object
     └── OperationFailed          a container exited or became unhealthy while we waited on it
+        └── ProviderFailed       a `provider:` service's program is missing, failed or answered nonsense
 
     KeyboardInterrupt
     └── Interrupted              Ctrl-C (or SIGTERM) stopped a run of jobs; names what it left half-done
@@ -132,6 +133,11 @@ class NotFound(EngineError):
 
 class OperationFailed(ComposeError):
     """A container exited, failed its healthcheck or did not become ready in time."""
+
+
+class ProviderFailed(OperationFailed):
+    """The program of a `provider:` service could not be found, exited non-zero or sent an error (v2's words:
+    `exec: "x": executable file not found in $PATH`, `failed to create service provider: exit status 1`)."""
 
 
 def format_path(path: tuple[str | int, ...] | list[str | int]) -> str:

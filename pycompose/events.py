@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Event:
-    """Something happened to one resource: `resource` is Container, Network, Volume or Image."""
+    """Something happened to one resource: `resource` is Container, Network, Volume, Image or Provider (a
+    `provider:` service, whose program's `info` messages come as status `Working` with the message as detail)."""
 
     resource: str
     name: str
@@ -36,9 +37,9 @@ class Event:
 
 
 def resource_of(kind: ActionKind) -> str:
-    """The resource an action's events name: Network, Volume, Image, else Container."""
+    """The resource an action's events name: Network, Volume, Image, Provider, else Container."""
     value = kind.value
-    for word in ("network", "volume", "image"):
+    for word in ("network", "volume", "image", "provider"):
         if value.endswith(f" {word}"):
             return word.capitalize()
     return "Container"

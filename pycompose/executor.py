@@ -16,7 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pycompose import hashing, labels
-from pycompose.errors import ComposeError, EngineError, InUse, NotFound, OperationFailed
+from pycompose.errors import ComposeError, EngineError, InUse, NotFound, OperationFailed, ProviderFailed
 from pycompose.events import Event, EventSink, resource_of
 from pycompose.model import Condition, Project
 from pycompose.observed import ObservedContainer, ObservedState
@@ -47,6 +47,8 @@ class ExecutionContext:
     """v2 serialises the start of containers that publish ports: the engine races on port allocation."""
     cancelled: threading.Event = field(default_factory=threading.Event)
     """Set when the run is abandoned (Ctrl-C, a bug): waits stop at their next poll."""
+    provider_variables: dict[str, dict[str, str]] = field(default_factory=dict)
+    """What each `provider:` service's program set (`setenv`), by service: for its dependents' environment."""
 
     def __post_init__(self) -> None:
         for container in self.observed.containers:
@@ -104,8 +106,8 @@ def _run(action: Action, context: ExecutionContext, deadline: float | None) -> N
     except Cancelled:
         raise
     except Exception as error:
-        if isinstance(error, HookFailed):
-            raise  # v2 reports a failed hook by its message alone, with no error event on the container
+        if isinstance(error, (HookFailed, ProviderFailed)):
+            raise  # v2 reports a failed hook by its message alone; a provider's own events said what failed
         context.sink.emit(Event(resource_of(action.kind), action.target, "Error", str(error)))
         if not isinstance(error, ComposeError):
             raise
@@ -361,6 +363,20 @@ def _connect_network(action: Action, context: ExecutionContext, deadline: float 
     context.engine.connect_network(_container_id(action, context), attachment)
 
 
+def _create_provider(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    from pycompose.providers import run_provider
+
+    variables = run_provider(context.project, context.project.service(action.target), "up", context.sink)
+    with context._lock:
+        context.provider_variables[action.target] = variables
+
+
+def _remove_provider(action: Action, context: ExecutionContext, deadline: float | None) -> None:
+    from pycompose.providers import run_provider
+
+    run_provider(context.project, context.project.service(action.target), "down", context.sink)
+
+
 _HANDLERS: dict[ActionKind, Callable[[Action, ExecutionContext, float | None], None]] = {
     ActionKind.CREATE_NETWORK: _create_network,
     ActionKind.CREATE_VOLUME: _create_volume,
@@ -378,4 +394,6 @@ _HANDLERS: dict[ActionKind, Callable[[Action, ExecutionContext, float | None], N
     ActionKind.WAIT_CONTAINER: _wait_container,
     ActionKind.CONNECT_NETWORK: _connect_network,
     ActionKind.DISCONNECT_NETWORK: _disconnect_network,
+    ActionKind.CREATE_PROVIDER: _create_provider,
+    ActionKind.REMOVE_PROVIDER: _remove_provider,
 }

@@ -31,6 +31,20 @@ def go_quote(text: str) -> str:
     return "".join(out)
 
 
+def go_scalar_type(value: Any) -> str | None:
+    """The Go type name of a scalar as a decoded document holds it (`bool`, `int`, `float64`, `string`); None
+    for anything else (each caller names its own collections)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float64"
+    if isinstance(value, str):
+        return "string"
+    return None
+
+
 def go_float(value: float) -> str:
     """Go's `%v` of a float64: the shortest digits that read back the same, in `%e` form when the exponent is
     below -4 or from 6 up (`1e+06`, `1.5e-05`, `0.0001`, `123456`)."""

@@ -32,6 +32,17 @@ class DependsOn:
 
 
 @dataclass(frozen=True)
+class Provider:
+    """A service's `provider:` section: an external program (`type`) runs the service instead of a container.
+
+    `options` keeps the file's order; each option has one or more values (v2 passes one `--key=value` flag per
+    value)."""
+
+    type: str
+    options: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
 class Service:
     """A service as the engine side needs it; `config` is the canonical dict `config --format json` prints."""
 
@@ -48,6 +59,8 @@ class Service:
     has_healthcheck: bool = False
     stop_grace_seconds: int | None = None
     stop_signal: str | None = None
+    provider: Provider | None = None
+    """Set for a `provider:` service: no image, no container; its provider program runs on `up` and `down`."""
 
     def depends_on_label(self) -> str:
         """The `com.docker.compose.depends_on` label: `svc:condition:restart` entries joined by commas."""
@@ -92,7 +105,7 @@ class Service:
                 value = target or name
                 resolved.append(f"{value}:{mode}" if mode else value)
             config["volumes_from"] = resolved
-        return config
+        return with_api_socket(config)
 
 
 @dataclass(frozen=True)
@@ -158,3 +171,32 @@ class Project:
     def container_name(self, service: Service, number: int) -> str:
         """v2's name for replica `number` of `service`: `container_name`, else `{project}-{service}-{n}`."""
         return service.container_name or f"{self.name}-{service.name}-{number}"
+
+
+API_SOCKET = "/var/run/docker.sock"
+API_SOCKET_CONFIG_DIR = "/run/secrets/docker"
+API_SOCKET_CONFIG_SOURCE = "#apisocket"
+# v2 writes the CLI's credentials there (configfile.SaveToWriter, tab-indented); pycompose passes none on
+API_SOCKET_CONFIG = b'{\n\t"auths": {}\n}'
+
+
+def with_api_socket(config: dict[str, Any]) -> dict[str, Any]:
+    """`use_api_socket: true`: the engine's socket bind-mounted at the same path, `DOCKER_CONFIG` (unless the
+    service sets it) naming the folder of the config file `container_files` writes, and that file as a config
+    (v2 apiSocket.go `useAPISocket`, a client-side transformation of the service, keys kept in v2's field order so
+    that the result hashes as v2's). Other services, and a service transformed already, are returned as they are.
+    """
+    from pycompose.loader.canonical_service import SERVICE_KEYS
+
+    configs = list(config.get("configs") or ())
+    if not config.get("use_api_socket") or any(c.get("source") == API_SOCKET_CONFIG_SOURCE for c in configs):
+        return config
+    environment = dict(config.get("environment") or {})
+    environment.setdefault("DOCKER_CONFIG", API_SOCKET_CONFIG_DIR)
+    changed = {
+        **config, "environment": environment,
+        "volumes": [*(config.get("volumes") or ()), {"type": "bind", "source": API_SOCKET, "target": API_SOCKET}],
+        "configs": [*configs, {"source": API_SOCKET_CONFIG_SOURCE, "target": f"{API_SOCKET_CONFIG_DIR}/config.json"}],
+    }
+    order = {key: index for index, key in enumerate(SERVICE_KEYS)}
+    return {key: changed[key] for key in sorted(changed, key=lambda key: order.get(key, len(order)))}

@@ -105,6 +105,12 @@ class ObservedContainer:
     def running(self) -> bool:
         return self.state in ("running", "restarting")
 
+    @property
+    def alive(self) -> bool:
+        """Has a process: running, restarting or paused (the engine's `State.Running`). What stop, kill and down act
+        on, as v2 (the engine stops, kills and removes a paused container; only start and up refuse it)."""
+        return self.state in ("running", "restarting", "paused")
+
 
 @dataclass(frozen=True)
 class ObservedNetwork:

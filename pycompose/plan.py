@@ -31,6 +31,10 @@ class ActionKind(str, Enum):
     CONNECT_NETWORK = "connect"
     DISCONNECT_NETWORK = "disconnect"
     REMOVE_IMAGE = "remove image"
+    CREATE_PROVIDER = "create provider"
+    """Run a `provider:` service's program with `up`."""
+    REMOVE_PROVIDER = "remove provider"
+    """Run a `provider:` service's program with `down`."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ so `import pycompose.api` stays cheap:
     attached     attach (attached `up`) and the AttachView it reports to
     run          run_oneoff (`run`: a one-off container)
     control      pause, unpause, top, stats, events, export, commit, attach_service, scale
+    publish      publish, fetch_artifact (the application as an OCI artifact)
+    watch        Watch, WatchOptions, watch (`watch`, `up --watch`)
     project      Project, the object API
     (images)     build, pull, push and their options live in `pycompose.images`
 """
@@ -52,8 +54,10 @@ if TYPE_CHECKING:
     from pycompose.api.lifecycle import down, kill, restart, rm, start, stop, up
     from pycompose.api.options import DownOptions, ExecOptions, OneOffOptions, OneOffResult, UpOptions
     from pycompose.api.project import Project
+    from pycompose.api.publish import PublishOptions, PublishResult, fetch_artifact, publish
     from pycompose.api.records import ContainerRecord, PublishedPort
     from pycompose.api.run import run_oneoff
+    from pycompose.api.watch import Watch, WatchOptions, watch
     from pycompose.images.operations import BuildOptions, PullOptions, PushOptions, build, pull, push
     from pycompose.logs import resolve_for_logs  # noqa: F401 - beside the curated surface
     from pycompose.session import RunOptions
@@ -66,6 +70,8 @@ __all__ = [
     "OneOffOptions", "OneOffResult", "run_oneoff",
     "ContainerProcesses", "ContainerUsage", "ProjectEvent", "attach_service", "commit", "events", "export", "pause",
     "scale", "stats", "top", "unpause",
+    "PublishOptions", "PublishResult", "fetch_artifact", "publish",
+    "Watch", "WatchOptions", "watch",
 ]
 
 _HOMES = {
@@ -80,6 +86,8 @@ _HOMES = {
     "pycompose.logs": ("resolve_for_logs",),
     "pycompose.api.attached": ("attach", "AttachView"),
     "pycompose.api.project": ("Project",),
+    "pycompose.api.publish": ("PublishOptions", "PublishResult", "publish", "fetch_artifact"),
+    "pycompose.api.watch": ("Watch", "WatchOptions", "watch"),
     "pycompose.images.operations": ("BuildOptions", "PullOptions", "PushOptions", "build", "pull", "push"),
     "pycompose.session": ("RunOptions",),
 }

@@ -17,6 +17,7 @@ from pycompose.session import project as bound_project
 if TYPE_CHECKING:
     from pycompose.engine.base import Engine
     from pycompose.logs import LogLine, LogTarget
+    from pycompose.model import Project as ModelProject
     from pycompose.observed import ObservedContainer
 
 
@@ -66,7 +67,9 @@ def attach(
     exclude: tuple[str, ...] = (),
     timeout: int | None = None,
     abort_on_exit: bool = False,
+    abort_on_failure: bool = False,
     exit_code_from: str | None = None,
+    attach_dependencies: bool = False,
     since: float | None = None,
     engine: Engine | None = None,
     sink: EventSink | None = None,
@@ -77,8 +80,10 @@ def attach(
     apart; a container recreated or started while attached joins in. Ctrl-C stops the project gracefully while the
     logs go on (a second Ctrl-C kills it). With `abort_on_exit` the first container to exit stops the rest.
     `services` limits the containers followed (`--attach`), `exclude` drops some (`--no-attach`); stopping always
-    concerns the whole project. `since` (a Unix time; the CLI passes when `up` began): only what was logged from
-    then on, not what a container that is started again logged before.
+    concerns the whole project; `attach_dependencies` follows the dependencies of `services` too. With
+    `abort_on_failure` the first container to exit with a non-zero code stops the rest, and its code is returned.
+    `since` (a Unix time; the CLI passes when `up` began): only what was logged from then on, not what a container
+    that is started again logged before.
     Returns the exit code v2 returns: that container's (or `exit_code_from`'s), else 0; 130 after Ctrl-C.
     """
     import threading
@@ -90,6 +95,8 @@ def attach(
     project, _ = bound_project(source)
     engine = engine_of(engine)
     declared = set(project.service_names())
+    if services and attach_dependencies:
+        services = _with_dependencies(project, services)
     if not services:  # `attach: false` leaves a service out unless `--attach` names it (v2 `up`)
         exclude = (*exclude, *(s.name for s in project.services if s.config.get("attach") is False))
 
@@ -152,7 +159,7 @@ def attach(
             return
         if exit_code_from and target.service == exit_code_from and not exit_seen:
             result, exit_seen = code, True
-        if abort_on_exit and not stopping:
+        if (abort_on_exit or (abort_on_failure and code != 0)) and not stopping:
             if not exit_code_from:
                 result = code
             sink.warn("Aborting on container exit...")
@@ -180,3 +187,16 @@ def attach(
     if errors:
         raise errors[0]
     return result
+
+
+def _with_dependencies(project: ModelProject, services: tuple[str, ...]) -> tuple[str, ...]:
+    """`services` and everything they depend on, directly or not (`up --attach-dependencies`)."""
+    found: list[str] = []
+    pending = list(services)
+    while pending:
+        name = pending.pop(0)
+        if name in found or name not in project.service_names():
+            continue
+        found.append(name)
+        pending.extend(dependency.service for dependency in project.service(name).depends_on)
+    return tuple(found)

@@ -134,8 +134,12 @@ def exec_command(
 
     from pycompose.engine.base import ExecSpec
 
+    if options.dry_run and not options.detach:
+        raise OperationFailed("interactive exec is not supported in dry-run mode")
     engine = engine_of(engine)
     container = _service_container(source, service, options.index, engine)
+    if options.dry_run:
+        return 0
     interactive = terminal if options.tty and not options.detach else None
     spec = ExecSpec(
         command=tuple(command), env=dict(options.env), workdir=options.workdir, user=options.user,
@@ -179,8 +183,9 @@ def wait(source: ProjectSource, services: Sequence[str], *, down_project: bool =
     """Block until every container of `services` has stopped (v2 `wait`); the exit code of the last to stop.
 
     Containers that have already exited count too (their code is returned at once; v2 only waits for running
-    ones). `on_exit` hears of each container as it stops. With `down_project` the wait ends at the first
-    container to stop and the whole project is taken down (orphans too); its exit code is returned.
+    ones: a deliberate difference, see README). `on_exit` hears of each container as it stops. With
+    `down_project` the wait ends at the first container to stop and the whole project is taken down, every
+    service of it and not only the ones waited for (v2 downs the project by name); its exit code is returned.
 
     Raises:
         OperationFailed: the services have no containers.
@@ -219,9 +224,14 @@ def wait(source: ProjectSource, services: Sequence[str], *, down_project: bool =
         if on_exit is not None:
             on_exit(container, code)
     if down_project:
+        import dataclasses
+
         from pycompose.api.lifecycle import down  # the one call up the stack: `ps` etc. need not load it
         from pycompose.api.options import DownOptions
+        from pycompose.loader.options import ProjectOptions
 
+        if isinstance(source, ProjectOptions):  # v2 downs by project name: every service, any profile
+            source = dataclasses.replace(source, services=(), profiles=("*",))
         down(source, DownOptions(remove_orphans=True), engine=engine, sink=sink)
     return code
 

@@ -24,25 +24,30 @@ if TYPE_CHECKING:
 
 
 def _containers(source: ProjectSource, services: tuple[str, ...], engine: Engine, *, all_containers: bool = False,
-                ) -> tuple[ModelProject, list[ObservedContainer]]:
+                checked: bool = True, by_name: bool = True) -> tuple[ModelProject, list[ObservedContainer]]:
+    """The services' containers, by name (else in the engine's order, newest first); with `checked`, an unknown
+    service is an error (v2's `top` and `stats` only filter by the name)."""
     project, _ = project_or_labels(source, engine)
-    check_services(project, services)
+    if checked:
+        check_services(project, services)
     observed = engine.observe(project.name, all_containers=all_containers)
     wanted = set(services)
-    found = sorted((c for c in observed.containers if not wanted or c.service in wanted), key=lambda c: c.name)
-    return project, found
+    found = [c for c in observed.containers if not wanted or c.service in wanted]
+    return project, sorted(found, key=lambda c: c.name) if by_name else found
 
 
-def _each(engine: Engine, containers: list[ObservedContainer], act: Any, sink: EventSink, done: str) -> None:
+def _each(engine: Engine, containers: list[ObservedContainer], act: Any, sink: EventSink, done: str, *,
+          dry_run: bool = False) -> None:
     """`act(container)` on every container at once, each reported as v2 does (`Paused`); the first engine
-    failure is raised once all have been tried."""
+    failure is raised once all have been tried. A dry run reports without acting."""
     from concurrent.futures import ThreadPoolExecutor
 
     from pycompose.errors import EngineError
 
     def one(container: ObservedContainer) -> EngineError | None:
         try:
-            act(container)
+            if not dry_run:
+                act(container)
         except EngineError as error:
             return error
         sink.emit(Event("Container", container.name, done))
@@ -57,23 +62,25 @@ def _each(engine: Engine, containers: list[ObservedContainer], act: Any, sink: E
 
 
 def pause(source: ProjectSource, services: tuple[str, ...] = (), *, engine: Engine | None = None,
-          sink: EventSink | None = None) -> None:
-    """Pause the services' running containers (v2 `pause`).
+          sink: EventSink | None = None, run: RunOptions = RunOptions()) -> None:
+    """Pause the services' running containers (v2 `pause`); with `run.dry_run`, only report them.
 
     Raises:
         EngineError: the engine refused one (already paused…), after trying the others.
     """
     engine = engine_of(engine)
     _, containers = _containers(source, services, engine)
-    _each(engine, containers, lambda c: engine.pause_container(c.id), sink or LoggingSink(), "Paused")
+    _each(engine, containers, lambda c: engine.pause_container(c.id), sink or LoggingSink(), "Paused",
+          dry_run=run.dry_run)
 
 
 def unpause(source: ProjectSource, services: tuple[str, ...] = (), *, engine: Engine | None = None,
-            sink: EventSink | None = None) -> None:
-    """Unpause the services' paused containers (v2 `unpause`)."""
+            sink: EventSink | None = None, run: RunOptions = RunOptions()) -> None:
+    """Unpause the services' paused containers (v2 `unpause`); with `run.dry_run`, only report them."""
     engine = engine_of(engine)
     _, containers = _containers(source, services, engine)
-    _each(engine, containers, lambda c: engine.unpause_container(c.id), sink or LoggingSink(), "Unpaused")
+    _each(engine, containers, lambda c: engine.unpause_container(c.id), sink or LoggingSink(), "Unpaused",
+          dry_run=run.dry_run)
 
 
 @dataclass(frozen=True)
@@ -89,9 +96,10 @@ class ContainerProcesses:
 
 def top(source: ProjectSource, services: tuple[str, ...] = (), *, engine: Engine | None = None,
         ) -> list[ContainerProcesses]:
-    """The processes of each running container of the services, by container name."""
+    """The processes of each running container of the services, by container name (none for an unknown service,
+    as in v2)."""
     engine = engine_of(engine)
-    _, containers = _containers(source, services, engine)
+    _, containers = _containers(source, services, engine, checked=False)
     found = []
     for container in containers:
         titles, rows = engine.top_container(container.id)
@@ -116,7 +124,13 @@ def stats(source: ProjectSource, services: tuple[str, ...] = (), *, all_containe
     from pycompose.engine.base import ContainerStats
 
     engine = engine_of(engine)
-    _, containers = _containers(source, services, engine, all_containers=all_containers)
+    # the docker CLI's `stats` lists the project's containers, one-offs too, in the engine's order (newest first)
+    project, containers = _containers(source, services, engine, all_containers=all_containers, checked=False,
+                                      by_name=False)
+    oneoffs = [c for c in engine.list_oneoff_containers(project.name, all_containers=all_containers)
+               if not services or c.service in services]
+    if oneoffs:
+        containers = sorted([*containers, *oneoffs], key=lambda c: -c.created)
     if not containers:
         return []
 
@@ -141,10 +155,18 @@ class ProjectEvent:
 
 def events(source: ProjectSource, services: tuple[str, ...] = (), *, since: str | None = None,
            until: str | None = None, engine: Engine | None = None) -> Iterator[ProjectEvent]:
-    """The project's container events as they happen (from `since`, until `until`, else for ever)."""
+    """The project's container events as they happen (from `since`, until `until`, else for ever).
+
+    `since` / `until` are what the docker CLI takes: a duration before now (`10m`), an RFC 3339 date or time, or a
+    Unix timestamp (the client converts them, as moby's client does, before the engine sees them).
+    """
+    from pycompose.logs import engine_timestamp
+
     engine = engine_of(engine)
     project, _ = project_or_labels(source, engine)
     check_services(project, services)
+    since = engine_timestamp(since) if since else None
+    until = engine_timestamp(until) if until else None
     for event in engine.stream_events(project.name, since=since, until=until):
         if services and event.service not in services:
             continue
@@ -172,7 +194,7 @@ def export(source: ProjectSource, service: str, *, index: int | None = None, eng
            ) -> Iterator[bytes]:
     """The filesystem of the service's container as a tar stream (v2 `export`), in chunks."""
     engine = engine_of(engine)
-    _, container = service_container(source, service, index, engine, running=False)
+    _, container = service_container(source, service, index, engine)  # running ones only, as v2
     yield from engine.export_container(container.id)
 
 
@@ -181,7 +203,7 @@ def commit(source: ProjectSource, service: str, reference: str | None = None, *,
            pause_container: bool = True, engine: Engine | None = None) -> str:
     """A new image from the service container's changes (v2 `commit`); its id."""
     engine = engine_of(engine)
-    _, container = service_container(source, service, index, engine, running=False)
+    _, container = service_container(source, service, index, engine)  # running ones only, as v2
     repository = tag = None
     if reference:
         last = reference.rsplit("/", 1)[-1]

@@ -59,7 +59,7 @@ def up(
 def _converge(project: ModelProject, environment: Mapping[str, str], graph: ProjectGraph, engine: Engine,
               options: UpOptions, run: RunOptions, sink: EventSink) -> None:
     from pycompose.images.ensure import ensure_images
-    from pycompose.planner.up import plan_up
+    from pycompose.planner.up import plan_up, provider_prefix
 
     observed = observe(engine, project, details=run.dry_run)  # a dry run names what changed: inspect
     images = ensure_images(project, graph, engine, options, sink, run, environment, observed.images)
@@ -72,13 +72,26 @@ def _converge(project: ModelProject, environment: Mapping[str, str], graph: Proj
         targeted_policy = RecreatePolicy.NEVER
     dependency_policy = RecreatePolicy.FORCE if options.always_recreate_deps else (
         RecreatePolicy.NEVER if options.no_recreate else RecreatePolicy.DIVERGED)
-    plan = plan_up(project, observed, graph, UpPlanOptions(
+    plan_options = UpPlanOptions(
         services=options.services, no_deps=options.no_deps, recreate=targeted_policy,
         recreate_dependencies=dependency_policy, start=not options.no_start,
         remove_orphans=options.remove_orphans or truthy(environment.get("COMPOSE_REMOVE_ORPHANS")),
         ignore_orphans=truthy(environment.get("COMPOSE_IGNORE_ORPHANS")),
         renew_anonymous_volumes=options.renew_anon_volumes, timeout=options.timeout, wait=options.wait,
-    ))
+        recreate_volumes=_volumes_to_recreate(project, observed, options, sink),
+    )
+    plan = plan_up(project, observed, graph, plan_options)
+    prefix = provider_prefix(plan)
+    if prefix and not run.dry_run:
+        # v2 runs the `provider:` programs during the convergence; what they set goes into their dependents'
+        # environment, hence into their config hash: run them (and what they wait for) first, then plan the rest
+        from pycompose.providers import with_provider_environment
+
+        variables = run_plan(prefix, project, observed, engine, sink, run, environment)
+        for name, values in variables.items():
+            project = with_provider_environment(project, name, values)
+        observed = replace(observe(engine, project, details=run.dry_run), images=observed.images)
+        plan = replace(plan_up(project, observed, graph, replace(plan_options, providers=False)), warnings=())
     _report_unchanged(plan, project, observed, sink, options)
     run_plan(plan, project, observed, engine, sink, run, environment, options.wait_timeout)
 
@@ -115,11 +128,41 @@ def down(
     check_services(project, options.services)
     with locked(engine, project):
         observed = observe(engine, project, images=False)
+        if options.remove_orphans:  # v2 takes the project's one-offs too, running or not
+            observed = replace(observed, containers=observed.containers + tuple(
+                engine.list_oneoff_containers(project.name)))
         plan = plan_down(project, observed, build_graph(project), DownPlanOptions(
             services=options.services, remove_orphans=options.remove_orphans, volumes=options.volumes,
             timeout=options.timeout, images=_images_for_rmi(project, engine, options), rmi=options.rmi or "",
+            providers=not _named_only(source),
         ))
         run_plan(plan, project, observed, engine, sink, run, environment)
+
+
+def _volumes_to_recreate(project: ModelProject, observed: ObservedState, options: UpOptions,
+                         sink: EventSink) -> frozenset[str]:
+    """The diverged named volumes to recreate: each one v2 asks about (yes with `-y`), as it does before it creates
+    anything; without `confirm` the volume is kept and the question becomes a warning."""
+    from pycompose.planner.resources import diverged_volumes, foreign_resources
+
+    for warning in foreign_resources(project, observed):  # v2 warns as it meets each, before it refuses any
+        sink.warn(warning)
+    chosen = set()
+    for name in diverged_volumes(project, observed):
+        question = (f'Volume "{name}" exists but doesn\'t match configuration in compose file. '
+                    "Recreate (data will be lost)?")
+        if options.yes or (options.confirm is not None and options.confirm(question)):
+            chosen.add(name)
+        elif options.confirm is None:
+            sink.warn(question.replace(" Recreate (data will be lost)?", " (kept: `yes` recreates it)"))
+    return frozenset(chosen)
+
+
+def _named_only(source: ProjectSource) -> bool:
+    """`-p NAME` and no `-f`: v2's `down` then takes the project from its containers' labels (`projectOrName`)."""
+    from pycompose.loader.options import ProjectOptions
+
+    return isinstance(source, ProjectOptions) and bool(source.project_name) and not source.files
 
 
 def _images_for_rmi(project: ModelProject, engine: Engine, options: DownOptions) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -32,6 +32,12 @@ class UpOptions:
     """`--no-build`: build nothing; a missing image of a buildable service is an error."""
     quiet_pull: bool = False
     """No pull/build progress lines (the Pulling/Pulled/Building/Built events still come)."""
+    yes: bool = False
+    """`-y`: answer yes to every question, i.e. recreate a named volume whose declaration changed (its data is
+    lost; the containers using it are removed and created anew, as v2 does)."""
+    confirm: Callable[[str], bool] | None = None
+    """Asked `Volume "NAME" exists but doesn't match configuration in compose file. Recreate (data will be lost)?`
+    for each such volume unless `yes`. None: no (a library never prompts); the volume is kept, with a warning."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,8 @@ class ExecOptions:
     terminal's size come from the `terminal` the caller passes to `exec_command`, not from this flag."""
     detach: bool = False
     """Start the command and return at once (exit code 0)."""
+    dry_run: bool = False
+    """Run nothing: with `detach` return 0, else refuse, as v2 (interactive exec has no dry run)."""
 
 
 @dataclass(frozen=True)

@@ -17,19 +17,23 @@ if TYPE_CHECKING:
 
 
 def run_plan(plan: Plan, project: ModelProject, observed: ObservedState, engine: Engine, sink: EventSink,
-             run: RunOptions, environment: Mapping[str, str], wait_timeout: float | None = None) -> None:
-    """Execute `plan`; in a dry run, report it as events instead."""
+             run: RunOptions, environment: Mapping[str, str],
+             wait_timeout: float | None = None) -> Mapping[str, Mapping[str, str]]:
+    """Execute `plan`; in a dry run, report it as events instead.
+
+    Returns what the `provider:` programs it ran set (`setenv`), by service (nothing in a dry run)."""
     if run.dry_run:
         from pycompose.dryrun import emit_plan
 
         emit_plan(plan, sink)
-        return
+        return {}
     from pycompose.executor import ExecutionContext, execute
     from pycompose.session import parallel
 
     context = ExecutionContext(project=project, observed=observed, engine=engine, sink=sink,
                                parallel=parallel(run, environment), wait_timeout=wait_timeout)
     execute(plan, context)
+    return context.provider_variables
 
 
 def locked(engine: Engine, project: ModelProject) -> AbstractContextManager[object]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal, overload
 
 from pycompose.api.containers import exec_command, logs, port, ps, wait, wait_healthy
@@ -16,6 +16,8 @@ from pycompose.session import engine_of
 
 if TYPE_CHECKING:
     from pycompose.api.control import ProjectEvent
+    from pycompose.api.publish import Confirm, PublishOptions, PublishResult
+    from pycompose.api.watch import Watch
     from pycompose.engine.base import Engine
 
 
@@ -90,10 +92,16 @@ class Project:
             if len(paths) == 1 and os.path.isdir(paths[0]):
                 directory = os.path.abspath(paths[0])
             else:
-                files = tuple(os.path.abspath(p) for p in paths)
+                files = tuple(p if p.startswith("oci://") else os.path.abspath(p) for p in paths)
+        fetch_remote = None
+        if any(f.startswith("oci://") for f in files) or "oci://" in environ.get("COMPOSE_FILE", ""):
+            from pycompose.api.publish import remote_file_fetcher
+
+            fetch_remote = remote_file_fetcher(environ)
         options = ProjectOptions(files=files, project_name=project_name, profiles=tuple(profiles),
                                  env_files=tuple(os.path.abspath(f) for f in env_files), environ=environ,
-                                 working_directory=directory or os.getcwd())
+                                 working_directory=directory or os.getcwd(),
+                                 fetch_remote=fetch_remote)
         return cls(load_project(options), engine=engine, sink=sink, down_volumes=down_volumes,
                    wait_timeout=wait_timeout, stop_timeout=stop_timeout)
 
@@ -278,6 +286,24 @@ class Project:
         if host in ("", "0.0.0.0", "::"):
             host = endpoint_host(self.engine.host)
         return host, number
+
+    def publish(self, repository: str, options: PublishOptions | None = None, *, confirm: Confirm | None = None,
+                plain_http: bool | None = None) -> PublishResult | None:
+        """Publish this project to a registry as an OCI artifact (`pycompose publish`); None when `confirm`
+        answered no to one of v2's questions (nothing published)."""
+        from pycompose.api.publish import PublishOptions, publish
+
+        return publish(self.loaded, repository, options or PublishOptions(), engine=self.engine, sink=self.sink,
+                       confirm=confirm, plain_http=plain_http)
+
+    def watch(self, services: Sequence[str] = (), *, no_up: bool = False, prune: bool = True,
+              log: Callable[[str], None] | None = None) -> Watch:
+        """Start watching the services' `develop.watch` paths (after `up`, unless `no_up`); the running Watch:
+        `stop()` it from any thread, or use it as a context manager."""
+        from pycompose.api.watch import Watch, WatchOptions
+
+        return Watch(self.loaded, WatchOptions(services=tuple(services), no_up=no_up, prune=prune),
+                     engine=self.engine, sink=self.sink, log=log).start()
 
     def wait_healthy(self, timeout: float = 60.0, services: Sequence[str] = ()) -> list[ContainerRecord]:
         """Wait until the containers are running (healthy where they have a healthcheck)."""

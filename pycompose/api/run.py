@@ -59,6 +59,10 @@ def run_oneoff(
     """
     from pycompose.graph import build_graph
 
+    if run.dry_run and not options.detach:
+        from pycompose.errors import OperationFailed
+
+        raise OperationFailed("interactive run is not supported in dry-run mode")
     sink = sink or LoggingSink()
     engine = engine_of(engine)
     model = loaded(source)
@@ -94,6 +98,11 @@ def _prepare(model: Any, project: ModelProject, graph: ProjectGraph, service: st
         up(model, UpOptions(services=dependencies, pull=options.pull, build=options.build,
                             quiet_pull=options.quiet_pull, remove_orphans=options.remove_orphans),
            run=run, engine=engine, sink=sink)
+        provided = [name for name in dependencies if project.service(name).provider is not None]
+        if provided:  # v2 starts the dependencies after creating them, and a provider service has no container
+            from pycompose.errors import UsageError
+
+            raise UsageError(f'service "{provided[0]}" has no container to start')
     if options.remove_orphans:  # exited one-offs are orphans too (v2 `isOrphaned`); `observe` leaves them out
         _remove_exited_oneoffs(project, engine, sink, run, model.environment)
     target = project.service(service)
@@ -148,6 +157,7 @@ def oneoff_name(project: str, service: str, slug: str) -> str:
 
 def oneoff_config(config: Mapping[str, Any], options: OneOffOptions, working_dir: str) -> dict[str, Any]:
     """The service's canonical config with the run's overrides (v2 `applyRunOptions`)."""
+    from pycompose.errors import ConfigError
     from pycompose.loader.canonical_ports import canonical_ports
     from pycompose.loader.canonical_volumes import canonical_volumes, home_directory
 
@@ -166,17 +176,22 @@ def oneoff_config(config: Mapping[str, Any], options: OneOffOptions, working_dir
         out["user"] = options.user
     if options.workdir:
         out["working_dir"] = options.workdir
-    if options.volumes:
-        extra = canonical_volumes(list(options.volumes), ("volumes",), working_dir=working_dir,
-                                  home_dir=home_directory())
-        out["volumes"] = [*(out.get("volumes") or ()), *extra]
-    if options.publish:
-        out["ports"] = canonical_ports(list(options.publish), ("ports",))
-    elif not options.service_ports:
+    try:  # a flag is not a place in the file: v2's message alone, without a key path
+        if options.volumes:
+            extra = canonical_volumes(list(options.volumes), ("volumes",), working_dir=working_dir,
+                                      home_dir=home_directory())
+            out["volumes"] = [*(out.get("volumes") or ()), *extra]
+        if options.publish:
+            out["ports"] = canonical_ports(list(options.publish), ("ports",))
+    except ConfigError as error:
+        raise ConfigError(str(error.args[0])) from None
+    if not options.publish and not options.service_ports:
         out.pop("ports", None)
-    for key, values in (("cap_add", options.cap_add), ("cap_drop", options.cap_drop)):
-        if values:
+    for key, other, values in (("cap_add", "cap_drop", options.cap_add), ("cap_drop", "cap_add", options.cap_drop)):
+        if values:  # a capability added by the run is no longer dropped, and the other way round (v2)
             out[key] = list(dict.fromkeys([*(out.get(key) or ()), *values]))
+            if out.get(other):
+                out[other] = [name for name in out[other] if name not in values]
     out.pop("restart", None)
     if (out.get("deploy") or {}).get("restart_policy"):
         out["deploy"] = {k: v for k, v in out["deploy"].items() if k != "restart_policy"}

@@ -76,14 +76,29 @@ def split_copy_argument(argument: str) -> tuple[str, str]:
 
 def volumes(source: ProjectSource, services: tuple[str, ...] = (), *, engine: Engine | None = None,
             ) -> list[VolumeSummary]:
-    """The volumes labelled with the project, by name; with `services`, only those their running containers mount
-    (v2 does not check that the services exist)."""
+    """The volumes labelled with the project, by name; with `services`, only those their running containers mount.
+
+    Raises:
+        UsageError: a service the compose file does not declare (with `-p NAME` and no `-f`, names are not checked).
+    """
+    from pycompose.errors import NoConfigFile
+    from pycompose.loader.options import ProjectOptions
+    from pycompose.session import check_services, project
+
     engine = engine_of(engine)
-    project, _ = project_or_labels(source, engine)
-    observed = engine.observe(project.name, all_containers=False)
+    try:
+        model, _ = project(source)
+    except NoConfigFile:
+        model, _ = project_or_labels(source, engine)
+    else:
+        # v2 (`projectOrName`) checks the names only against a project it loaded: not with `-p NAME` and no `-f`
+        if not (isinstance(source, ProjectOptions) and source.project_name and not source.files):
+            check_services(model, services)
+    project_name = model.name
+    observed = engine.observe(project_name, all_containers=False)
     from pycompose import labels
 
-    found = [v for v in observed.volumes.values() if v.labels.get(labels.PROJECT) == project.name]
+    found = [v for v in observed.volumes.values() if v.labels.get(labels.PROJECT) == project_name]
     if services:
         mounted = {m.name for c in observed.containers if c.service in services for m in c.mounts}
         found = [v for v in found if v.name in mounted]
@@ -140,9 +155,13 @@ def copy(source: ProjectSource, options: CopyOptions, *, sink: EventSink | None 
 
 def _targets(engine: Engine, project: str, service: str, options: CopyOptions, *, from_service: bool,
              ) -> list[ObservedContainer]:
+    """The containers `cp` copies to, or the one it copies from: without `--index`, v2 takes the first the engine
+    lists (the newest: `getContainers` does not sort), which is not always replica 1."""
     observed = engine.observe(project, all_containers=True)
-    mine = [c for c in observed.containers if c.service == service and (options.all_containers or not c.oneoff)]
-    mine.sort(key=lambda c: (c.oneoff, c.number, c.name))
+    listed = [c for c in observed.containers if c.service == service and (options.all_containers or not c.oneoff)]
+    if from_service and options.index <= 0 and listed:
+        return listed[:1]
+    mine = sorted(listed, key=lambda c: (c.oneoff, c.number, c.name))
     if options.index > 0:
         chosen = [c for c in mine if not c.oneoff and c.number == options.index]
         if not chosen:
@@ -158,6 +177,17 @@ def _targets(engine: Engine, project: str, service: str, options: CopyOptions, *
 
 def _copy_out(engine: Engine, container: ObservedContainer, src_path: str, dst_path: str, options: CopyOptions,
               stdout: IO[bytes] | None, cwd: str) -> None:
+    if dst_path != "-":  # the docker CLI's ValidateOutputPath, before the container is asked anything
+        local = os.path.normpath(_local_path(dst_path, cwd))
+        if not os.path.exists(os.path.dirname(local)):
+            raise ComposeError(f'invalid output path: directory "{os.path.dirname(local)}" does not exist')
+        try:
+            os.stat(local)
+        except FileNotFoundError:
+            pass
+        except OSError as error:  # Go's message: the lower-case strerror
+            reason = (error.strerror or str(error))
+            raise ComposeError(f"stat {local}: {reason[:1].lower()}{reason[1:]}") from None
     rebase = ""
     if options.follow_link:
         _, stat = engine.get_archive(container.id, src_path)
@@ -183,27 +213,36 @@ def _copy_out(engine: Engine, container: ObservedContainer, src_path: str, dst_p
 
 def _extract_to(data: bytes, source_base: str, is_dir: bool, destination: str, src_path: str) -> None:
     """The docker CLI's archive.CopyTo: into an existing directory under the source's name, else as `destination`
-    (its parent must exist)."""
-    trailing = destination.endswith("/") or destination.endswith("/.")
-    if os.path.isdir(destination):
-        target_dir, rename = destination, None
-    elif os.path.exists(destination):
-        if is_dir:
-            raise ComposeError("cannot copy a directory to a file")
-        target_dir, rename = os.path.dirname(destination), os.path.basename(destination)
+    (its parent must exist; a missing `dir/` is created only for a directory source), with its messages."""
+    if os.path.exists(destination):  # CopyInfoDestinationPath follows symlinks
+        if os.path.isdir(destination):
+            target_dir, rename = destination, None
+        elif is_dir:
+            raise ComposeError("cannot copy directory")
+        else:
+            target_dir, rename = os.path.dirname(destination), os.path.basename(destination)
     else:
-        if trailing:
-            raise ComposeError(f"destination directory {destination} does not exist" if not is_dir else
-                               "no such directory")
-        parent = os.path.dirname(destination.rstrip("/"))
+        parent, base = _split_dir_entry(destination)
+        if not os.path.exists(parent):
+            raise ComposeError(f"stat {parent}: no such file or directory")
         if not os.path.isdir(parent):
-            raise ComposeError(f"lstat {parent}: no such file or directory")
-        target_dir, rename = parent, os.path.basename(destination.rstrip("/"))
+            raise ComposeError("not a directory")
+        if not is_dir and (destination.endswith(("/", "/.")) or destination == "."):
+            raise ComposeError("no such directory")  # a file cannot make the directory the path asserts
+        target_dir, rename = parent, base
     if src_path.endswith("/.") and is_dir and rename is None:
         data = _rebase(data, source_base, ".")
     elif rename is not None:
         data = _rebase(data, source_base, rename)
     _extract(data, target_dir)
+
+
+def _split_dir_entry(path: str) -> tuple[str, str]:
+    """archive.SplitPathDirEntry: a trailing `/.` stays part of the entry (`a/b/.` → `a/b`, `.`)."""
+    cleaned = os.path.normpath(path)
+    if path.endswith("/.") or path == ".":
+        cleaned += "/."
+    return os.path.dirname(cleaned), os.path.basename(cleaned)
 
 
 def _extract(data: bytes, directory: str) -> None:
@@ -267,12 +306,13 @@ def _copy_in(engine: Engine, container: ObservedContainer, src_path: str, dst_pa
             name = "."
     elif exists:
         if source_is_dir:
-            raise ComposeError("cannot copy a directory to a file")
+            raise ComposeError("cannot copy directory")  # archive.ErrCannotCopyDir
         directory, name = posixpath.dirname(dst_path) or "/", posixpath.basename(dst_path)
     else:
-        if dst_path.endswith("/"):
+        if dst_path.endswith("/") and not source_is_dir:  # a directory source creates it (PrepareArchiveCopy)
             raise ComposeError("no such directory")
-        directory, name = posixpath.dirname(dst_path) or "/", posixpath.basename(dst_path)
+        trimmed = dst_path.rstrip("/") or "/"
+        directory, name = posixpath.dirname(trimmed) or "/", posixpath.basename(trimmed)
     _put(engine, container.id, directory, _tar_local(local_source, name), options)
 
 

@@ -10,14 +10,13 @@ builds them all, so what is printed is unchanged.
 
 Typer converts each parameter's value through a pydantic TypeAdapter, and importing pydantic and building the
 adapters costs about 80 ms, more than a no-op `up` spends on the engine. Our parameters are only `str`, `int`,
-`bool` and `list[str]`; `_PlainParam` converts well-formed values of those in plain Python and hands anything
+`float`, `bool` and `list[str]`; `_PlainParam` converts well-formed values of those in plain Python and hands anything
 else to Typer's own adapter, so results and error messages stay Typer's (tests/unit/cli/test_plain_params.py
 compares both on every parameter). It relies on Typer's `_TyperParameter._runtime_param` slot; if a Typer release
 drops it, `_install_plain_params` does nothing and Typer converts as before.
 """
 
-from __future__ import annotations
-
+import dataclasses
 import importlib
 import os
 import re
@@ -32,6 +31,15 @@ import typer.main
 from pycompose.cli.options import GlobalOptions
 
 HELP = "Define and run multi-container applications with Docker."
+
+
+def _print_version(value: bool) -> None:
+    """`pycompose --version` / `-v`, alone too (as the standalone `docker-compose --version`)."""
+    if value:
+        from pycompose import __version__
+
+        typer.echo(f"pycompose version v{__version__}")
+        raise typer.Exit(0)
 
 
 def _root(
@@ -80,14 +88,11 @@ def _root(
     all_resources: Annotated[
         bool, typer.Option("--all-resources", help="Include all resources, even those not used by services")
     ] = False,
-    version: Annotated[bool, typer.Option("--version", "-v", hidden=True)] = False,
+    version: Annotated[
+        bool, typer.Option("--version", "-v", hidden=True, is_eager=True, callback=_print_version)
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", hidden=True, help="Show more output")] = False,
 ) -> None:
-    if version:
-        from pycompose import __version__
-
-        typer.echo(f"pycompose version v{__version__}")
-        raise typer.Exit(0)
     ctx.obj = GlobalOptions(
         files=tuple(file or ()),
         project_name=project_name,
@@ -127,7 +132,79 @@ def _build_one(name: str):  # -> click.Command
     importlib.import_module(f"pycompose.cli.commands.{name}").register(sub)
     command = typer.main.get_command(sub).commands[name]  # type: ignore[attr-defined]
     _install_plain_params(command)
+    for each in (command, *getattr(command, "commands", {}).values()):
+        _help_as_v2(each)
+    if not hasattr(command, "commands"):  # a compose command (not `stack`'s group): v2's one persistent flag
+        parse = command.parse_args
+        command.parse_args = lambda ctx, args: parse(ctx, _take_dry_run(command, ctx, list(args)))
     return command
+
+
+_V2_USAGE = {  # where v2's usage line is not `[OPTIONS]` and the arguments (its cobra `Use:` strings)
+    "cp": ("[OPTIONS] SERVICE:SRC_PATH DEST_PATH|-", "[OPTIONS] SRC_PATH|- SERVICE:DEST_PATH"),
+    "pause": ("[SERVICE...]",), "unpause": ("[SERVICE...]",), "start": ("[SERVICE...]",),
+    "watch": ("[SERVICE...]",), "top": ("[SERVICES...]",), "scale": ("[SERVICE=REPLICAS...]",),
+    "wait": ("SERVICE [SERVICE...] [OPTIONS]",), "config": ("[OPTIONS] [SERVICE...]",),
+}
+
+
+def _help_as_v2(command: Any) -> None:
+    """`--help` laid out as v2's: its usage line (`[OPTIONS] SERVICE COMMAND [ARGS...]`, where click would print
+    `{SERVICE} {COMMAND [ARGS...]}...`), no `Arguments` section, and `--dry-run` among the options (v2's one
+    persistent flag, which every command takes, see `_take_dry_run`)."""
+    if hasattr(command, "commands"):
+        return
+    arguments = [param for param in command.params if param.param_type_name == "argument"]
+    usage = _V2_USAGE.get(command.name) or (
+        " ".join(["[OPTIONS]", *(param.metavar or str(param.name).upper() for param in arguments)]),)
+
+    def format_usage(ctx: Any, formatter: Any) -> None:
+        formatter.write(f"Usage: {ctx.command_path} {usage[0]}\n")
+        for more in usage[1:]:
+            formatter.write(f"\t{ctx.command_path} {more}\n")
+
+    def format_options(ctx: Any, formatter: Any) -> None:
+        records = [param.get_help_record(ctx) for param in command.get_params(ctx)
+                   if param.param_type_name == "option"]
+        records = [record for record in records if record is not None]
+        records.insert(max(len(records) - 1, 0), ("--dry-run", "Execute command in dry run mode"))
+        if records:
+            with formatter.section("Options"):
+                formatter.write_dl(records)
+
+    command.format_usage = format_usage
+    command.format_options = format_options
+
+
+def _take_dry_run(command: Any, ctx: Any, args: list[str]) -> list[str]:
+    """`pycompose pause --dry-run`: `--dry-run` is the one global flag v2 also takes after the command (a cobra
+    persistent flag). Taken out of the command's options (up to `--`, or up to the first argument of a command
+    whose arguments are a command line of their own, `run` and `exec`) and set on the global options."""
+    takes_value = {name for param in command.params
+                   if param.param_type_name == "option" and not getattr(param, "is_flag", False)
+                   and not getattr(param, "count", False) for name in param.opts}
+    interspersed = (command.context_settings or {}).get("allow_interspersed_args", command.allow_interspersed_args)
+    out: list[str] = []
+    found = False
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--" or (not interspersed and not arg.startswith("-")):
+            out += args[index:]
+            break
+        if arg == "--dry-run":
+            found = True
+        else:
+            out.append(arg)
+            if arg in takes_value and index + 1 < len(args):
+                index += 1
+                out.append(args[index])
+        index += 1
+    if found:
+        root = ctx.find_root()
+        root.obj = dataclasses.replace(root.obj if isinstance(root.obj, GlobalOptions) else GlobalOptions(),
+                                       dry_run=True)
+    return out
 
 
 def _noop() -> None:
@@ -209,7 +286,9 @@ def _skip_final_collection() -> None:
 
 _HELP_NAMES = SimpleNamespace(help_option_names=["-h", "--help"])  # the root's context_settings, inherited
 _INTEGER = re.compile(r"-?[0-9]{1,18}")
+_DECIMAL = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,15})?")
 _UNCONVERTED = object()
+_PLAIN_TYPES = (str, int, float, bool, list[str])
 
 try:
     from typer._coercion import RuntimeParam as _RuntimeParam
@@ -226,6 +305,10 @@ def _plain_value(annotation: Any, value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
         return int(value) if isinstance(value, str) and _INTEGER.fullmatch(value) else _UNCONVERTED
+    if annotation is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        return float(value) if isinstance(value, str) and _DECIMAL.fullmatch(value) else _UNCONVERTED
     if annotation == list[str] and isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
         return list(value)
     return _UNCONVERTED
@@ -260,13 +343,15 @@ def _install_plain_params(command: Any) -> None:
 
 
 def _install_plain_params_unguarded(command: Any) -> None:
+    for sub in getattr(command, "commands", {}).values():  # a command group's own commands (`stack deploy`, …)
+        _install_plain_params_unguarded(sub)
     help_option = command.get_help_option(_HELP_NAMES)  # built once, cached; Typer converts its value too
     for param in [*command.params, *([help_option] if help_option is not None else [])]:
         descriptor = getattr(param, "type_descriptor", None)
         if descriptor is None or getattr(param, "_runtime_param", _UNCONVERTED) is not None:
             continue
         info = descriptor.parameter_info
-        if descriptor.annotation not in (str, int, bool, list[str]) or getattr(info, "parser", None) is not None \
+        if descriptor.annotation not in _PLAIN_TYPES or getattr(info, "parser", None) is not None \
                 or descriptor.file_annotation is not None or descriptor.is_choice or descriptor.is_path \
                 or getattr(info, "min", None) is not None or getattr(info, "max", None) is not None:
             continue

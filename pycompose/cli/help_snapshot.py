@@ -46,6 +46,7 @@ HELP = (
     '  pause    Pause services\n'
     '  port     Print the public port for a port binding\n'
     '  ps       List containers\n'
+    '  publish  Publish compose application\n'
     '  pull     Pull service images\n'
     '  push     Push service images\n'
     '  restart  Restart service containers\n'
@@ -62,4 +63,5 @@ HELP = (
     '  version  Show the pycompose version information\n'
     '  volumes  List volumes\n'
     '  wait     Block until containers of all (or specified) services stop.\n'
+    '  watch    Watch build context for service and rebuild/refresh containers...\n'
 )

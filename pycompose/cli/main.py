@@ -33,6 +33,10 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.stdout.write(HELP)
         sys.exit(0)
+    if argv is None:  # the `pycompose` process itself, not a test or a caller running main() in theirs
+        from pycompose.cli import deferred_methods
+
+        deferred_methods.install()
     _terminate_as_interrupt()
     code = run(args)
     _exit_at_signals()
@@ -54,6 +58,8 @@ def run(args: list[str]) -> int:
         interrupt = _interrupt_behind(done)
         if interrupt is not None:
             return _report_interrupt(interrupt)
+        if _is_usage_error(done):
+            return USAGE_EXIT_CODE
         code = done.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except ComposeError as error:
@@ -81,7 +87,9 @@ def _terminate_as_interrupt() -> None:
 
     try:
         signal.signal(signal.SIGTERM, interrupt)
-        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with SIGINT ignored
+        if signal.getsignal(signal.SIGINT) in (signal.default_int_handler, signal.SIG_IGN):
+            # also when started with SIGINT ignored (`pycompose watch &` in a script), as v2: Go's signal.Notify
+            # takes the signal back, so `kill -INT` stops it; a handler of the embedding program is left alone
             signal.signal(signal.SIGINT, interrupt)
     except ValueError:  # not the main thread (run() called from a thread): leave the signals alone
         pass
@@ -109,8 +117,7 @@ def _exit_at_signals() -> None:
 
     try:
         signal.signal(signal.SIGTERM, leave)
-        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
-            signal.signal(signal.SIGINT, leave)
+        signal.signal(signal.SIGINT, leave)
     except ValueError:
         pass
 
@@ -142,6 +149,19 @@ def _exit_promptly(code: int, *, wait_for_all: bool = False) -> None:
         if thread is not threading.current_thread() and not thread.daemon:
             thread.join(max(0.0, deadline - time.monotonic()))
     _flush_and_exit(code)
+
+
+USAGE_EXIT_CODE = 1
+"""A command line that does not parse (unknown flag or command, missing or bad argument): v2 (cobra) exits 1 where
+click exits 2."""
+
+
+def _is_usage_error(done: SystemExit) -> bool:
+    """This exit is click's for a usage error it has just printed (`sys.exit(2)` while handling the error)."""
+    error = done.__context__
+    return done.code == 2 and error is not None and any(
+        cls.__name__ == "UsageError" for cls in type(error).__mro__
+    )
 
 
 def _interrupt_behind(done: SystemExit) -> KeyboardInterrupt | None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -42,8 +42,10 @@ class GlobalOptions:
             project_directory=self.project_directory,
             profiles=self.profiles,
             env_files=self.env_files,
+            all_resources=self.all_resources,
             environ=dict(os.environ),
             working_directory=os.getcwd(),
+            fetch_remote=_fetch_remote,
         )
         values.update(overrides)
         return ProjectOptions(**values)
@@ -102,3 +104,67 @@ def environment_flags(values: list[str]) -> dict[str, str]:
         elif key in os.environ:
             env[key] = os.environ[key]
     return env
+
+
+_GO_TRUE = ("1", "t", "T", "TRUE", "true", "True")
+_GO_FALSE = ("0", "f", "F", "FALSE", "false", "False")
+
+
+def pflag_command(values: Mapping[str, str]) -> type:
+    """A command class that also reads docker's pflag bools with a value: `-i=false`, `--interactive=false`.
+
+    `values` maps each spelling of such a flag to the hidden option that receives the value (`-i` and
+    `--interactive` → `--interactive-value`); the command reads it with `pflag_bool`. Only the options before the
+    first argument are rewritten: what follows SERVICE belongs to the command (`run web grep -i=x`).
+    """
+    from typer.core import TyperCommand
+
+    class PflagCommand(TyperCommand):
+        def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+            return list(super().parse_args(ctx, _pflag_args(self, list(args), values)))
+
+    return PflagCommand
+
+
+def _pflag_args(command: Any, args: list[str], values: Mapping[str, str]) -> list[str]:
+    # typer carries its own click: options are told apart by their kind, not by a click class
+    takes_value = {name for param in command.params
+                   if param.param_type_name == "option" and not getattr(param, "is_flag", False)
+                   and not getattr(param, "count", False) for name in param.opts}
+    out: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--" or arg == "-" or not arg.startswith("-"):
+            return out + args[index:]
+        name, equals, value = arg.partition("=")
+        if equals and name in values:
+            out += [values[name], value]
+        else:
+            out.append(arg)
+            if not equals and name in takes_value and index + 1 < len(args):
+                index += 1
+                out.append(args[index])
+        index += 1
+    return out
+
+
+def pflag_bool(value: str | None, flag: str, default: bool) -> bool:
+    """The value of a pflag bool given as `flag=value` (strconv.ParseBool), else `default`."""
+    from pycompose.errors import UsageError
+
+    if value is None:
+        return default
+    if value in _GO_TRUE:
+        return True
+    if value in _GO_FALSE:
+        return False
+    raise UsageError(f'invalid argument "{value}" for "{flag}" flag: strconv.ParseBool: parsing "{value}": '
+                     "invalid syntax")
+
+
+def _fetch_remote(url: str) -> str:
+    """`-f oci://…`: fetched by the API's remote loader, imported only when a command names such a file."""
+    from pycompose.api.publish import remote_file_fetcher
+
+    return remote_file_fetcher(os.environ)(url)

@@ -178,8 +178,9 @@ class Engine(Protocol):
         """`inspect_image` of several references at once: {reference: image} of those present locally."""
         ...
 
-    def list_images(self, label: str) -> list[ObservedImage]:
-        """The non-dangling images carrying the `key=value` label (id, repo_tags, labels, size filled in)."""
+    def list_images(self, label: str, *, dangling: bool = False) -> list[ObservedImage]:
+        """The images carrying the `key=value` label (id, repo_tags, labels, size filled in): the tagged ones, or
+        with `dangling` the untagged ones."""
         ...
 
     # networks and volumes
@@ -311,6 +312,11 @@ class Engine(Protocol):
     def pull_image(self, reference: str, output: OutputLine | None = None) -> None: ...
 
     def push_image(self, reference: str, output: OutputLine | None = None) -> None: ...
+
+    def image_digest(self, reference: str) -> str:
+        """The digest the image's registry gives `reference` (the engine's distribution inspect, with the
+        credentials of the docker CLI's config). Raises NotFound/EngineError with the engine's message."""
+        ...
 
 
 def files_archive(files: tuple[ContainerFile, ...]) -> bytes:

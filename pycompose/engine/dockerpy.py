@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from pycompose import labels
 from pycompose.engine.context import EngineEndpoint, resolve_endpoint
+from pycompose.engine.reader import EngineReader, EngineWire, read_all
 from pycompose.errors import EngineError, EngineUnreachable, InUse, NotFound
 from pycompose.observed import (
     ObservedConfig,
@@ -84,18 +85,16 @@ class DockerEngine:
             if self._client is not None:
                 return self._client
             if self._reader is None:
-                from pycompose.engine.reader import EngineReader
-
                 self._endpoint = self._endpoint or resolve_endpoint()
                 self._reader = EngineReader.for_endpoint(self._endpoint) or False
         return self._reader or self._api()
 
-    def _wire(self) -> _Wire | None:
+    def _wire(self) -> EngineWire | None:
         """The standard-library path for `run`'s writes where the endpoint allows it (else None: docker-py)."""
         with self._lock:
             self._endpoint = self._endpoint or resolve_endpoint()
             endpoint = self._endpoint
-        return _Wire.for_endpoint(endpoint, lambda: self.api_version)
+        return EngineWire.for_endpoint(endpoint, lambda: self.api_version)
 
     def _connect(self) -> Any:
         import docker
@@ -231,6 +230,10 @@ class DockerEngine:
             stream = self._api().pull(repository, tag=tag, stream=True, decode=True)
             _follow_progress(stream, output, shown=_is_pull_layer_progress)
 
+    def image_digest(self, reference: str) -> str:
+        with self._errors():
+            return str(self._api().inspect_distribution(reference)["Descriptor"]["digest"])
+
     def push_image(self, reference: str, output: OutputLine | None = None) -> None:
         repository, tag = _split_reference(reference)
         with self._errors():
@@ -276,9 +279,9 @@ class DockerEngine:
                 api.tag(image_id or spec.tags[0], repository, tag)
         return image_id
 
-    def list_images(self, label: str) -> list[ObservedImage]:
+    def list_images(self, label: str, *, dangling: bool = False) -> list[ObservedImage]:
         with self._errors():
-            summaries = self._reads().images(filters={"label": label, "dangling": False})
+            summaries = self._reads().images(filters={"label": label, "dangling": dangling})
         return [ObservedImage(id=item["Id"], repo_tags=tuple(item.get("RepoTags") or ()),
                               labels=dict(item.get("Labels") or {}), size=int(item.get("Size") or 0))
                 for item in summaries]
@@ -289,12 +292,20 @@ class DockerEngine:
         from pycompose.engine.payload import network_body
 
         body = network_body(config)
-        with self._errors():
-            self._api().create_network(
-                name, driver=body["Driver"], options=body.get("Options"), ipam=body.get("IPAM"),
-                check_duplicate=True, internal=body.get("Internal", False), labels=dict(labels),
-                enable_ipv6=body.get("EnableIPv6", False), attachable=body.get("Attachable", False),
-            )
+        try:
+            with self._errors(in_use=True):
+                self._api().create_network(
+                    name, driver=body["Driver"], options=body.get("Options"), ipam=body.get("IPAM"),
+                    check_duplicate=True, internal=body.get("Internal", False), labels=dict(labels),
+                    enable_ipv6=body.get("EnableIPv6", False), attachable=body.get("Attachable", False),
+                )
+        except InUse:
+            # "already exists": a run killed with its create in flight, or another `up` at the same moment, made
+            # it after this run looked; the same network (same labels) is what was asked, anything else is not
+            with self._errors():
+                found = [n for n in self._reads().networks() if n.get("Name") == name]
+            if not any((n.get("Labels") or {}) == dict(labels) for n in found):
+                raise
 
     def remove_network(self, name: str) -> None:
         with self._errors(in_use=True):
@@ -554,10 +565,10 @@ class DockerEngine:
         if waiting is None:
             return int(state.get("ExitCode") or 0)
         with self._errors(), waiting:
-            answer = _read_all(waiting)
+            answer = read_all(waiting)
         return int(json.loads(answer or b"{}").get("StatusCode") or 0)
 
-    def _docker_wire(self) -> _Wire:
+    def _docker_wire(self) -> EngineWire:
         """Raw calls where the standard library cannot reach the engine alone: docker-py's own connection."""
         api = self._api()
 
@@ -865,104 +876,6 @@ def _stats_from_sample(sample: Mapping[str, Any]) -> ContainerStats:
     )
 
 
-_CALL_TIMEOUT = 120.0
-"""Seconds a create or start may take, as docker-py's client is built with (`timeout=120`)."""
-
-
-class _Wire:
-    """The calls of `run`'s path that change the engine (create, start, attach, wait), over the standard library
-    where the endpoint allows (a unix socket or plain TCP), so that a one-off does not pay docker-py's import.
-
-    Each call is one connection: `HTTP/1.0` for JSON answers (the engine closes after the body), `HTTP/1.1` with
-    `Upgrade: tcp` for attach (the socket then carries the container's streams). Failures are the reader's
-    `ReadFailed` / `ReadUnreachable`, which `DockerEngine._errors` maps."""
-
-    def __init__(self, connect: Callable[[], Any], version: Callable[[], str]) -> None:
-        self._connect = connect
-        self._version = version
-
-    @classmethod
-    def for_endpoint(cls, endpoint: EngineEndpoint, version: Callable[[], str]) -> _Wire | None:
-        import socket
-        from urllib.parse import urlsplit
-
-        if endpoint.tls_verify:
-            return None
-        url = urlsplit(endpoint.host)
-        if url.scheme in ("unix", "http+unix"):
-            path = url.path or "/var/run/docker.sock"
-
-            def connect_unix() -> Any:
-                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                try:
-                    sock.connect(path)
-                except BaseException:
-                    sock.close()
-                    raise
-                return sock
-
-            return cls(connect_unix, version)
-        if url.scheme in ("tcp", "http") and url.hostname:
-            address = (url.hostname, url.port or 2375)
-            return cls(lambda: socket.create_connection(address), version)
-        return None
-
-    def open(self, method: str, path: str, params: Mapping[str, Any] | None = None, body: Any = None, *,
-             upgrade: bool = False, timeout: float | None = None) -> Any:
-        """Send one request; the socket once the answer's headers are read (the body, or the raw stream, is what
-        is left to read on it). `timeout`: seconds the engine may take to answer (None: no limit, for streams).
-        Raises ReadFailed for an HTTP error, ReadUnreachable when nothing answers."""
-        import json
-        from urllib.parse import urlencode
-
-        from pycompose.engine.reader import ReadFailed, ReadUnreachable
-
-        query = {key: value for key, value in (params or {}).items() if value is not None}
-        target = f"/v{self._version()}{path}" + (f"?{urlencode(query)}" if query else "")
-        payload = b"" if body is None else json.dumps(body).encode()
-        head = [f"{method} {target} HTTP/{'1.1' if upgrade else '1.0'}", "Host: docker"]
-        if body is not None:
-            head += ["Content-Type: application/json"]
-        head += [f"Content-Length: {len(payload)}"]
-        if upgrade:
-            head += ["Connection: Upgrade", "Upgrade: tcp"]
-        try:
-            sock = self._connect()
-            sock.settimeout(timeout)
-            sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + payload)
-            answer = b""
-            while not answer.endswith(b"\r\n\r\n"):  # byte by byte: what follows the headers stays unread
-                byte = sock.recv(1)
-                if not byte:
-                    break
-                answer += byte
-        except OSError as error:
-            raise ReadUnreachable(str(error)) from error
-        status_line = answer.split(b"\r\n", 1)[0].split()
-        if len(status_line) < 2 or not status_line[1].isdigit():
-            sock.close()
-            raise ReadUnreachable(f"not an HTTP answer: {answer[:80]!r}")
-        status = int(status_line[1])
-        if status >= 400:
-            rest = _read_all(sock)
-            sock.close()
-            raise ReadFailed(status, _wire_explanation(rest))
-        return sock
-
-    def call(self, method: str, path: str, params: Mapping[str, Any] | None = None, body: Any = None) -> Any:
-        """One request and its JSON answer (None when empty)."""
-        import json
-
-        sock = self.open(method, path, params, body, timeout=_CALL_TIMEOUT)
-        with sock:
-            rest = _read_all(sock)
-        return json.loads(rest) if rest.strip() else None
-
-
-def _read_all(sock: Any) -> bytes:
-    return b"".join(iter(lambda: sock.recv(65536), b""))
-
-
 def _answer_within(sock: Any, seconds: float) -> bytes | None:
     """The whole rest of an answer if it comes within `seconds`, else None (what was read is kept for later)."""
     if not hasattr(sock, "settimeout"):
@@ -982,23 +895,12 @@ def _answer_within(sock: Any, seconds: float) -> bytes | None:
 
 def _rest_after(sock: Any, chunks: list[bytes]) -> bytes:
     """Part of the answer came before the timeout: the rest follows soon."""
-    chunks.append(_read_all(sock))
+    chunks.append(read_all(sock))
     return b"".join(chunks)
 
 
-def _wire_explanation(body: bytes) -> str:
-    import json
-
-    text = body.decode("utf-8", "replace").strip()
-    try:
-        message = json.loads(text).get("message")
-    except (ValueError, AttributeError):
-        message = None
-    return str(message) if message else text
-
-
-class _DockerWire(_Wire):
-    """`_Wire`'s calls through docker-py (TLS, ssh://…): the same paths, its session and sockets."""
+class _DockerWire(EngineWire):
+    """`EngineWire`'s calls through docker-py (TLS, ssh://…): the same paths, its session and sockets."""
 
     def __init__(self, api: Any, version: Callable[[], str]) -> None:
         super().__init__(lambda: None, version)
@@ -1018,7 +920,8 @@ class _DockerWire(_Wire):
             return getattr(sock, "_sock", sock)
         return _ResponseReader(response)
 
-    def call(self, method: str, path: str, params: Mapping[str, Any] | None = None, body: Any = None) -> Any:
+    def call(self, method: str, path: str, params: Mapping[str, Any] | None = None, body: Any = None, *,
+             timeout: float = 0) -> Any:
         api = self._api
         query = {key: value for key, value in (params or {}).items() if value is not None}
         response = api._post_json(api._url(path), data=body or {}, params=query, headers={})
@@ -1027,7 +930,7 @@ class _DockerWire(_Wire):
 
 
 class _ResponseReader:
-    """A streamed docker-py answer read as `_Wire.open` returns it (`recv`, `close`, a context manager)."""
+    """A streamed docker-py answer read as `EngineWire.open` returns it (`recv`, `close`, a context manager)."""
 
     def __init__(self, response: Any) -> None:
         self._response = response

@@ -66,6 +66,8 @@ class FakeEngine:
         """container name → the container exits with this code right after it starts."""
         self.builds: list[BuildSpec] = []
         self.pullable: set[str] = set()
+        self.registry_digests: dict[str, str] = {}
+        """reference → the digest `image_digest` reports (what a registry would answer)."""
         self.labelled_images: list[ObservedImage] = []
         """What `list_images` returns, whatever the label asked for."""
         self.exec_handler: ExecHandler = shell_like
@@ -285,8 +287,15 @@ class FakeEngine:
     def push_image(self, reference: str, output: OutputLine | None = None) -> None:
         self._record("push", reference)
 
-    def list_images(self, label: str) -> list[ObservedImage]:
-        return list(self.labelled_images)
+    def image_digest(self, reference: str) -> str:
+        """The digests a test put in `registry_digests`; anything else is unknown to the registry."""
+        self._record("distribution", reference)
+        if reference not in self.registry_digests:
+            raise EngineError("Error response from daemon: manifest unknown: manifest unknown")
+        return self.registry_digests[reference]
+
+    def list_images(self, label: str, *, dangling: bool = False) -> list[ObservedImage]:
+        return [image for image in self.labelled_images if bool(image.repo_tags) != dangling]
 
     def connect_network(self, container_id: str, attachment: NetworkAttachment) -> None:
         self._record("connect", self._by_id(container_id).name)

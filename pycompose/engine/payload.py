@@ -137,6 +137,10 @@ def container_files(project: Project, service: Service) -> tuple[ContainerFile, 
                 path=_file_target(kind, reference), content=content.encode(),
                 mode=_file_mode(reference, kind), uid=_file_owner(reference, "uid", kind),
                 gid=_file_owner(reference, "gid", kind)))
+    if config.get("use_api_socket"):  # v2 appends it to the service's configs, after the declared ones
+        from pycompose.model import API_SOCKET_CONFIG, API_SOCKET_CONFIG_DIR
+
+        files.append(ContainerFile(path=f"{API_SOCKET_CONFIG_DIR}/config.json", content=API_SOCKET_CONFIG))
     return tuple(files)
 
 

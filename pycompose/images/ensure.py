@@ -49,7 +49,8 @@ def ensure_images(project: ModelProject, graph, engine: Engine, options: ImageNe
 
     names = graph.with_dependencies(options.services) if options.services and not options.no_deps else (
         options.services or project.service_names())
-    services = tuple(project.service(name) for name in names)
+    # a `provider:` service has no image: its program runs instead (v2 pull.go, build.go skip it too)
+    services = tuple(project.service(name) for name in names if project.service(name).provider is None)
     images = observed
     local = _local_images(images, services)
     pulls = pulling.plan_pulls(services, local, now=datetime.now(UTC), pull=options.pull,

@@ -35,6 +35,20 @@ class BuildOptions:
     """No build output lines (the Building/Built events still come)."""
     memory: int | None = None
     """`-m`: memory limit in bytes of the build containers."""
+    with_dependencies: bool = False
+    """`--with-dependencies`: also the services the named ones depend on, transitively."""
+    push: bool = False
+    """`--push`: push the built images (of the services that name an `image:`) once all are built."""
+    check: bool = False
+    """`--check`: v2 lints instead of building only through Bake; it changes the bake file (`bake_file`)."""
+    builder: str = ""
+    """`--builder` (else BUILDX_BUILDER): with BuildKit on, one that does not exist is refused, as by v2."""
+    ssh: tuple[tuple[str, str], ...] = ()
+    """`--ssh ID[=PATH]` as (id, path): with BuildKit on, an agent config v2 cannot load is refused."""
+    provenance: str = ""
+    """`--provenance`: with BuildKit on, refused as by v2 here (the engine's `docker` driver has no attestations)."""
+    sbom: str = ""
+    """`--sbom`: as `provenance`."""
 
 
 @dataclass(frozen=True)
@@ -77,18 +91,94 @@ def build(source: ProjectSource, options: BuildOptions = BuildOptions(), *, run:
     sink = sink or LoggingSink()
     project, environment = session.project(source)
     session.check_services(project, options.services)
-    names = tuple(n for n in (options.services or project.service_names()) if "build" in project.service(n).config)
+    wanted = _with_deps(project, options.services, options.with_dependencies)
+    names = tuple(n for n in wanted if "build" in project.service(n).config)
     if not names:
         sink.warn("No services to build")
         return {}
+    _check_buildkit_flags(options, sink)
     if run.dry_run:
         for name in names:
             sink.emit(Event("Image", project.service(name).image, "Build", detail=f"service {name}"))
         return {}
     overrides = BuildOverrides(args=dict(options.build_args), no_cache=options.no_cache, pull=options.pull,
                                memory=options.memory)
-    return build_services(project, names, session.engine_of(engine), sink, environment=environment, overrides=overrides,
-                          parallel=session.parallel(run, environment), quiet=options.quiet)
+    built = build_services(project, names, session.engine_of(engine), sink, environment=environment,
+                           overrides=overrides, parallel=session.parallel(run, environment), quiet=options.quiet)
+    if options.push:
+        push(source, PushOptions(services=names, quiet=options.quiet), run=run, engine=engine, sink=sink)
+    return built
+
+
+def bake_file(source: ProjectSource, options: BuildOptions = BuildOptions(), *,
+              sink: EventSink | None = None) -> str | None:
+    """`build --print`: the bake file v2 prints (JSON, with its final newline), None when there is nothing to build.
+    Builds nothing; warns, as v2 does, that it would build with Bake but cannot.
+
+    Raises:
+        UsageError: an unknown service. ConfigError: COMPOSE_BAKE / DOCKER_BUILDKIT not a boolean.
+    """
+    import os
+
+    from pycompose.images import bake
+
+    sink = sink or LoggingSink()
+    project, environment = _whole_project(source, options.services)
+    session.check_services(project, options.services)
+    config_options = bake.BakeOptions(
+        services=options.services, with_dependencies=options.with_dependencies, no_cache=options.no_cache,
+        pull=options.pull, push=options.push, check=options.check, build_args=dict(options.build_args),
+        ssh=options.ssh, proxies=bake.proxy_args(os.environ, _docker_host()))
+    config = bake.bake_config(project, environment, config_options)
+    if config is None:
+        return None
+    warning = bake.bake_warning(os.environ)
+    if warning:
+        sink.warn(warning)
+    return bake.render(config)
+
+
+def _whole_project(source: ProjectSource, services: tuple[str, ...]) -> tuple[ModelProject, Mapping[str, str]]:
+    """The project with every service, as v2's `build` loads it (the services the named ones reference by
+    `additional_contexts: service:…` stay; `env_file` unread); loaded for the named services when one is disabled
+    by its profiles."""
+    from dataclasses import replace
+
+    from pycompose.loader.options import ProjectOptions
+
+    if not isinstance(source, ProjectOptions):
+        return session.project(source)
+    source = replace(source, keep_env_files=True)  # v2 loads `build`'s project WithoutEnvironmentResolution
+    if source.services:
+        project, environment = session.project(replace(source, services=()))
+        if all(name in project.service_names() for name in services):
+            return project, environment
+    return session.project(source)
+
+
+def _docker_host() -> str:
+    """The engine address the docker CLI would use ("" when it cannot tell): the key of its per-host proxies."""
+    from pycompose.engine.context import resolve_endpoint
+
+    try:
+        return resolve_endpoint().host
+    except ComposeError:
+        return ""
+
+
+def _check_buildkit_flags(options: BuildOptions, sink: EventSink) -> None:
+    """v2's outcome here for `--builder/--ssh/--provenance/--sbom/--check` (see `images/buildkit.py`)."""
+    import os
+
+    from pycompose.images import bake, buildkit
+
+    if not (options.check or options.builder or options.ssh or options.provenance or options.sbom):
+        return
+    warning = bake.bake_warning(os.environ)
+    if warning:
+        sink.warn(warning)
+    buildkit.check(buildkit.BuildkitFlags(builder=options.builder, ssh=options.ssh, provenance=options.provenance,
+                                          sbom=options.sbom), os.environ)
 
 
 def pull(source: ProjectSource, options: PullOptions = PullOptions(), *, run: RunOptions = RunOptions(),

@@ -11,8 +11,10 @@ from typing import Any
 
 from pycompose.errors import ConfigError
 from pycompose.loader.canonical_context import CanonicalContext, project_path
+from pycompose.loader.canonical_map import uninterpolated_resource, uninterpolated_service
 from pycompose.loader.canonical_service import canonical_service
-from pycompose.loader.canonical_values import ordered, sorted_deep, sorted_map, string_map
+from pycompose.loader.canonical_values import ordered, sorted_map, string_map
+from pycompose.loader.extensions import sorted_deep
 
 __all__ = ["CanonicalContext", "canonicalize", "canonical_service", "prune_unused_resources"]
 
@@ -22,6 +24,7 @@ IPAM_POOL_KEYS = ("subnet", "gateway", "ip_range", "aux_addresses")
 VOLUME_KEYS = ("name", "driver", "driver_opts", "external", "labels")
 FILE_OBJECT_KEYS = ("name", "file", "environment", "content", "external", "labels", "driver", "driver_opts",
                     "template_driver")
+MODEL_KEYS = ("name", "model", "context_size", "runtime_flags")
 
 
 def _external_name(key: str, value: dict, ctx: CanonicalContext, kind: str) -> dict:
@@ -32,7 +35,7 @@ def _external_name(key: str, value: dict, ctx: CanonicalContext, kind: str) -> d
             ctx.warn(f"{kind}.{key}: external.name is deprecated. Please set name and external: true")
             config["name"] = external["name"]
         config["external"] = True
-    if not config.get("name"):
+    if not config.get("name") and ctx.normalize:
         config["name"] = key if config.get("external") else f"{ctx.project_name}_{key}"
     return config
 
@@ -41,7 +44,9 @@ def _network(key: str, value: dict, ctx: CanonicalContext) -> dict:
     config = _external_name(key, value, ctx, "networks")
     ipam = dict(config.get("ipam") or {})
     if ipam.get("config"):
-        ipam["config"] = [ordered(dict(pool), IPAM_POOL_KEYS) for pool in ipam["config"]]
+        # an IPAM pool's extensions never print (v2 2.40.3)
+        ipam["config"] = [ordered({k: v for k, v in pool.items() if not str(k).startswith("x-")}, IPAM_POOL_KEYS)
+                          for pool in ipam["config"]]
     config["ipam"] = ordered(ipam, ("driver", "config"))
     for key_ in ("labels", "driver_opts"):
         if config.get(key_) is not None:
@@ -56,6 +61,13 @@ def _volume(key: str, value: dict, ctx: CanonicalContext) -> dict:
         if config.get(key_) is not None:
             config[key_] = string_map(config[key_], ("volumes", key, key_))
     return ordered(config, VOLUME_KEYS)
+
+
+def _model(value: Any) -> dict:
+    """A top-level model: compose-go's ModelConfig field order, then its `x-*` keys."""
+    config = value if isinstance(value, dict) else {}
+    extensions = {k: sorted_deep(v) for k, v in sorted(config.items()) if str(k).startswith("x-")}
+    return {**ordered(config, MODEL_KEYS), **extensions}
 
 
 def _file_object(kind: str, key: str, value: dict, ctx: CanonicalContext) -> dict:
@@ -111,10 +123,13 @@ def canonicalize(merged: dict, ctx: CanonicalContext) -> dict:
 
 
 def _canonicalize(merged: dict, ctx: CanonicalContext) -> dict:
+    if not ctx.interpolate:
+        return _uninterpolated(merged, ctx)
     document: dict[str, Any] = {"name": ctx.project_name}
     services = {name: canonical_service(name, svc or {}, ctx) for name, svc in (merged.get("services") or {}).items()}
     networks = {k: _network(k, v, ctx) for k, v in (merged.get("networks") or {}).items()}
-    if any("default" in (svc.get("networks") or {}) for svc in services.values()) and "default" not in networks:
+    if ctx.normalize and any("default" in (svc.get("networks") or {}) for svc in services.values()) \
+            and "default" not in networks:
         networks["default"] = {"name": f"{ctx.project_name}_default", "ipam": {}}
     document["services"] = sorted_map(services)
     if networks:
@@ -126,9 +141,32 @@ def _canonicalize(merged: dict, ctx: CanonicalContext) -> dict:
         objects = {k: _file_object(kind, k, v, ctx) for k, v in (merged.get(kind) or {}).items()}
         if objects:
             document[kind] = sorted_map(objects)
-    # v2.40.3's `config` does not print top-level models (measured); services keep their references
+    models = {k: _model(v) for k, v in (merged.get("models") or {}).items()}
+    if models:
+        # kept for the consistency checks, `--models` and the YAML output; `--format json` leaves them out as v2
+        document["models"] = sorted_map(models)
     for key, value in merged.items():
         if str(key).startswith("x-"):
             document[key] = sorted_deep(value)
-    document = prune_unused_resources(document)
+    if not ctx.keep_unused:
+        document = prune_unused_resources(document)
+    return sorted_map(document)
+
+
+def _uninterpolated(merged: dict, ctx: CanonicalContext) -> dict:
+    """v2's uninterpolated model: a map, every value as written (see canonical_map); every resource kept."""
+    document: dict[str, Any] = {k: v for k, v in merged.items() if k not in ("services", "version")}
+    if ctx.normalize:
+        document["name"] = ctx.project_name
+    services = {name: uninterpolated_service(name, svc or {}, ctx)
+                for name, svc in (merged.get("services") or {}).items()}
+    document["services"] = services
+    for kind in ("networks", "volumes", "secrets", "configs"):
+        if merged.get(kind):
+            document[kind] = {k: uninterpolated_resource(kind, k, v, ctx) for k, v in merged[kind].items()}
+    if ctx.normalize and any(isinstance(svc.get("networks"), dict) and "default" in svc["networks"]
+                             for svc in services.values()):
+        networks = document.setdefault("networks", {})
+        if "default" not in networks:
+            networks["default"] = {"name": f"{ctx.project_name}_default"}
     return sorted_map(document)

@@ -25,7 +25,12 @@ class CanonicalContext:
     environment: Mapping[str, str] = field(default_factory=dict)
     resolve_paths: bool = True
     resolve_env_files: bool = True
+    """False: env_file stays in the service (paths made absolute) instead of being read into environment."""
     interpolate: bool = True
+    normalize: bool = True
+    """False for `--no-normalize`: no implied names, `default` network, dependencies or build defaults."""
+    keep_unused: bool = False
+    """Keep the top-level resources no service uses (`--all-resources`, and v2's uninterpolated model)."""
     read_env_file: Callable[[str], dict[str, str]] = _no_env_file
     warn: Callable[[str], None] = lambda message: None
     home_dir: str | None = None

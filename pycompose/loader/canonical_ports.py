@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 
 from pycompose.errors import ConfigError
+from pycompose.loader.extensions import extensions
 
 _PORT_KEYS = ("name", "mode", "host_ip", "target", "published", "protocol", "app_protocol")
 _PROTOCOLS = ("tcp", "udp", "sctp")
@@ -102,10 +103,11 @@ def canonical_port_long(port: dict, path: tuple[str | int, ...]) -> dict:
             except (TypeError, ValueError):
                 raise ConfigError(f"invalid containerPort: {value}", path=(*path, "target")) from None
         out[key] = value
+    out.update(extensions(port))
     return out
 
 
-def canonical_ports(ports: list, path: tuple[str | int, ...]) -> list[dict]:
+def canonical_ports(ports: list, path: tuple[str | int, ...]) -> list:
     """All of a service's ports in v2's long form, in declaration order."""
     out: list[dict] = []
     for index, port in enumerate(ports):

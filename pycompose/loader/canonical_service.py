@@ -20,6 +20,7 @@ from pycompose.loader.canonical_values import (
     string_map,
 )
 from pycompose.loader.canonical_volumes import canonical_volumes, resolve_host_path
+from pycompose.loader.extensions import extensions, sorted_deep
 from pycompose.loader.units import go_string, normalize_duration, parse_bytes
 
 SERVICE_KEYS = (
@@ -108,7 +109,7 @@ def _deploy(value: dict, path: Path) -> dict:
         for key in ("limits", "reservations"):
             if isinstance(deploy["resources"].get(key), dict):
                 resources[key] = _resource(deploy["resources"][key], (*path, "resources", key))
-        deploy["resources"] = resources
+        deploy["resources"] = {**resources, **extensions(deploy["resources"])}
     if isinstance(deploy.get("restart_policy"), dict):
         policy = dict(deploy["restart_policy"])
         for key in ("delay", "window"):
@@ -128,7 +129,7 @@ def _build(value: Any, ctx: CanonicalContext, path: Path) -> dict:
     build = {"context": value} if isinstance(value, str) else dict(value)
     context = str(build.get("context") or ".")
     build["context"] = context if is_remote_context(context) else project_path(context, ctx)
-    if not build.get("dockerfile") and not build.get("dockerfile_inline"):
+    if ctx.normalize and not build.get("dockerfile") and not build.get("dockerfile_inline"):
         build["dockerfile"] = "Dockerfile"
     if build.get("args") is not None:
         args = environment_map(build["args"], ctx)
@@ -162,7 +163,8 @@ def _ulimits(value: dict) -> dict:
         if isinstance(limit, int):
             out[name] = limit if limit else {}  # a zero single value marshals as the empty struct
         else:
-            out[name] = ordered(limit, ("single", "soft", "hard"))
+            out[name] = ordered({k: v for k, v in limit.items() if k in ("single", "soft", "hard")},
+                                ("single", "soft", "hard"))  # a custom YAML form: no extensions
     return out
 
 
@@ -196,8 +198,22 @@ def _depends_on(value: Any) -> dict:
             if dep.get("restart"):
                 entry["restart"] = True
             entry["required"] = dep.get("required", True)
-            out[str(name)] = entry
+            out[str(name)] = {**entry, **extensions(dep)}
     return out
+
+
+def _add_implied_dependencies(svc: dict, depends: dict) -> None:
+    """What compose-go's normalisation adds to depends_on (not with `--no-normalize`)."""
+    for link in svc.get("links") or []:
+        _add_implicit_dependency(depends, str(link).split(":")[0], restart=True)
+    for key in ("network_mode", "ipc", "pid", "uts", "cgroup"):
+        mode = svc.get(key)
+        if isinstance(mode, str) and mode.startswith("service:"):
+            _add_implicit_dependency(depends, mode[len("service:"):], restart=True)
+    for source in svc.get("volumes_from") or []:
+        source = str(source)
+        if not source.startswith("container:"):
+            _add_implicit_dependency(depends, source.split(":")[0], restart=False)
 
 
 def _add_implicit_dependency(depends: dict, name: str, restart: bool) -> None:
@@ -206,7 +222,7 @@ def _add_implicit_dependency(depends: dict, name: str, restart: bool) -> None:
         return
     entry: dict = {"condition": "service_started"}
     if restart:
-        entry["restart"] = True
+        entry["restart"] = restart
     entry["required"] = True
     depends[name] = entry
 
@@ -258,7 +274,7 @@ def _develop(develop: dict, ctx: CanonicalContext) -> dict:
         trigger["exec"] = _hook(trigger.get("exec") or {}, ctx)
         watch.append(ordered(trigger, ("path", "action", "target", "exec", "include", "ignore", "initial_sync"),
                               keep=("exec",)))
-    return {"watch": watch} if watch else {}
+    return ordered({**develop, "watch": watch}, ("watch",))
 
 
 def _blkio(blkio: dict, path: Path) -> dict:
@@ -287,7 +303,7 @@ def _env_files(value: Any) -> list[dict]:
 
 
 def canonical_service(name: str, service: dict, ctx: CanonicalContext) -> dict:
-    """One service in v2's long form and key order (extensions are not printed, as in v2)."""
+    """One service in v2's long form and key order, its `x-*` extensions last."""
     path: Path = ("services", name)
     svc = {k: v for k, v in service.items() if not str(k).startswith("x-")}
     result: dict[str, Any] = {}
@@ -296,8 +312,14 @@ def canonical_service(name: str, service: dict, ctx: CanonicalContext) -> dict:
     if "build" in svc and svc["build"] is not None:
         svc["build"] = _build(svc["build"], ctx, (*path, "build"))
     environment: dict = {}
-    if svc.get("env_file") is not None:
-        # v2.40.3 reads env files even with --no-env-resolution (measured), so resolve_env_files is not consulted
+    if svc.get("env_file") is not None and not ctx.resolve_env_files:
+        # kept unread (v2's WithoutEnvironmentResolution, `config --hash`): a missing file is no error here
+        svc["env_file"] = [
+            ordered({**entry, "path": project_path(str(entry["path"]), ctx)}, ("path", "required", "format"),
+                    keep=("required",))
+            for entry in _env_files(svc["env_file"])
+        ]
+    elif svc.get("env_file") is not None:
         for entry in _env_files(svc.pop("env_file")):
             file_path = resolve_host_path(str(entry["path"]), ctx.working_dir, user_home(ctx))
             if not entry.get("required", True) and not posixpath.exists(file_path):
@@ -312,8 +334,11 @@ def canonical_service(name: str, service: dict, ctx: CanonicalContext) -> dict:
         svc["environment"] = sorted_map(environment)
     labels: dict = {}
     if svc.get("label_file") is not None:
-        for label_path in string_list(svc.pop("label_file")):
-            labels.update(ctx.read_env_file(project_path(label_path, ctx)))
+        # kept (absolute) after it is read: v2's `up` hashes it (compose-go resolves labels without discarding the
+        # files, unlike env files), so the containers' config hash has it; `config` does not print it
+        svc["label_file"] = [project_path(label_path, ctx) for label_path in string_list(svc["label_file"])]
+        for label_path in svc["label_file"]:
+            labels.update(ctx.read_env_file(label_path))
     if svc.get("labels") is not None:
         labels.update(string_map(svc["labels"], (*path, "labels")))
     if labels:
@@ -370,7 +395,7 @@ def canonical_service(name: str, service: dict, ctx: CanonicalContext) -> dict:
         svc["secrets"] = [_file_reference(s, "/run/secrets/") for s in svc["secrets"]]
     if svc.get("configs"):
         svc["configs"] = [_file_reference(c, None) for c in svc["configs"]]
-    if svc.get("pull_policy") == "if_not_present":
+    if ctx.normalize and svc.get("pull_policy") == "if_not_present":
         svc["pull_policy"] = "missing"
     if isinstance(svc.get("logging"), dict):
         logging = dict(svc["logging"])
@@ -388,22 +413,14 @@ def canonical_service(name: str, service: dict, ctx: CanonicalContext) -> dict:
         svc["blkio_config"] = _blkio(svc["blkio_config"], (*path, "blkio_config"))
 
     depends = _depends_on(svc["depends_on"]) if svc.get("depends_on") else {}
-    for link in svc.get("links") or []:
-        _add_implicit_dependency(depends, str(link).split(":")[0], restart=True)
-    for key in ("network_mode", "ipc", "pid", "uts", "cgroup"):
-        mode = svc.get(key)
-        if isinstance(mode, str) and mode.startswith("service:"):
-            _add_implicit_dependency(depends, mode[len("service:"):], restart=True)
-    for source in svc.get("volumes_from") or []:
-        source = str(source)
-        if not source.startswith("container:"):
-            _add_implicit_dependency(depends, source.split(":")[0], restart=False)
+    if ctx.normalize:
+        _add_implied_dependencies(svc, depends)
     if depends:
         svc["depends_on"] = sorted_map(depends)
 
     if svc.get("networks") is not None:
         svc["networks"] = _service_networks(svc["networks"])
-    if not svc.get("networks") and not svc.get("network_mode") and not svc.get("provider"):
+    if ctx.normalize and not svc.get("networks") and not svc.get("network_mode") and not svc.get("provider"):
         svc["networks"] = {"default": None}
 
     for key in SERVICE_KEYS:
@@ -411,4 +428,6 @@ def canonical_service(name: str, service: dict, ctx: CanonicalContext) -> dict:
                            or (key in ("attach", "init") and svc[key] is False)
                            or (key == "scale" and svc[key] is not None)):
             result[key] = svc[key]
+    for key in sorted(k for k in service if isinstance(k, str) and k.startswith("x-")):
+        result[key] = sorted_deep(service[key])
     return result

@@ -8,6 +8,7 @@ from typing import Any
 from pycompose.errors import ConfigError
 from pycompose.loader.canonical_context import CanonicalContext
 from pycompose.loader.canonical_shellwords import ShellWordsError, split_command
+from pycompose.loader.extensions import extensions
 from pycompose.loader.units import go_string
 
 Path = tuple[str | int, ...]
@@ -20,7 +21,10 @@ def is_empty(value: Any) -> bool:
 
 
 def ordered(values: Mapping, keys: tuple[str, ...], keep: tuple[str, ...] = ()) -> dict:
-    return {key: values[key] for key in keys if key in values and (key in keep or not is_empty(values[key]))}
+    """A Go struct: its fields in `keys` order (omitempty unless kept), then its `x-*` extensions."""
+    out = {key: values[key] for key in keys if key in values and (key in keep or not is_empty(values[key]))}
+    out.update(extensions(values))
+    return out
 
 
 def sorted_map(values: Mapping) -> dict:
@@ -40,15 +44,6 @@ def string_map(values: Any, path: Path, *, separator: str = "=", null_missing: s
     else:
         raise ConfigError(f"expected a list or mapping, got {values!r}", path=path)
     return sorted_map(out)
-
-
-def sorted_deep(value: Any) -> Any:
-    """Extension values are Go `map[string]any`: every mapping prints with sorted keys."""
-    if isinstance(value, dict):
-        return {str(k): sorted_deep(value[k]) for k in sorted(value, key=str)}
-    if isinstance(value, list):
-        return [sorted_deep(item) for item in value]
-    return value
 
 
 def string_list(value: Any) -> list[str]:

@@ -7,6 +7,7 @@ import posixpath
 import re
 
 from pycompose.errors import ConfigError
+from pycompose.loader.extensions import extensions
 from pycompose.loader.units import go_string as _go_str
 from pycompose.loader.units import parse_bytes
 
@@ -116,6 +117,7 @@ def _canonical_bind(bind: dict) -> dict:
         if value in (None, "", False):
             continue
         out[key] = value
+    out.update(extensions(bind))
     return out
 
 
@@ -134,17 +136,20 @@ def canonical_volume(volume: dict, path: tuple[str | int, ...], *, working_dir: 
         elif key == "bind" and isinstance(value, dict):
             value = _canonical_bind(value)
         elif key == "volume" and isinstance(value, dict):
+            options = value
             value = {k: value[k] for k in ("labels", "nocopy", "subpath") if value.get(k) not in (None, "", False)}
             if isinstance(value.get("labels"), dict):
                 value["labels"] = {str(k): _go_str(v) for k, v in sorted(value["labels"].items())}
+            value.update(extensions(options))
         elif key == "tmpfs" and isinstance(value, dict):
             tmpfs: dict = {}
             if value.get("size") not in (None, 0, ""):
                 tmpfs["size"] = str(parse_bytes(value["size"], (*path, "tmpfs", "size")))
             if value.get("mode"):
                 tmpfs["mode"] = int(value["mode"])
-            value = tmpfs
+            value = {**tmpfs, **extensions(value)}
         out[key] = value
+    out.update(extensions(volume))
     return out
 
 

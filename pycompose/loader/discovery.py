@@ -29,6 +29,8 @@ DEFAULT_OVERRIDE_FILE_NAMES = (
     "docker-compose.override.yaml",
 )
 STDIN = "-"
+REMOTE_PREFIX = "oci://"
+"""A compose file published as an OCI artifact (`-f oci://REGISTRY/REPOSITORY[:TAG]`)."""
 
 _VALID_PROJECT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TRUE_VALUES = {"1", "true", "t", "yes", "y", "on"}
@@ -41,7 +43,10 @@ class ConfigFiles:
     paths: tuple[str, ...]
     """Absolute paths, or `-` for stdin, in load order."""
     project_directory: str
-    """Absolute project directory."""
+    """Absolute project directory: where relative paths in the files start."""
+    default_directory: str = ""
+    """Where the default project name and `.env` come from (v2's GetWorkingDir): the project directory, except
+    that a remote first file (`-f oci://…`) leaves it at the working directory. Empty: the project directory."""
 
 
 def is_true(value: str | None) -> bool:
@@ -56,8 +61,14 @@ def find_config_files(
     working_directory: str,
     project_directory: str | None,
     warn: Callable[[str], None],
+    fetch_remote: Callable[[str], str] | None = None,
 ) -> ConfigFiles:
-    """Resolve the compose files: explicit `-f`, then COMPOSE_FILE, then the default names upward."""
+    """Resolve the compose files: explicit `-f`, then COMPOSE_FILE, then the default names upward.
+
+    An `oci://` file is fetched by `fetch_remote` (URL → local path of its compose.yaml); as in v2, the directory
+    of the first one fetched is the project directory, while a remote first file leaves the default name and
+    `.env` to the working directory.
+    """
     cwd = os.path.abspath(working_directory)
     explicit = list(files)
     verb = "open"
@@ -67,8 +78,20 @@ def find_config_files(
         separator = environ.get("COMPOSE_PATH_SEPARATOR") or os.pathsep
         explicit = environ["COMPOSE_FILE"].split(separator)
         verb = "stat"
+    fetched: list[str] = []
+    first_remote = False
     if explicit:
-        paths = tuple(path if path == STDIN else os.path.abspath(os.path.join(cwd, path)) for path in explicit)
+        first_remote = next((path for path in explicit if path != STDIN), "").startswith(REMOTE_PREFIX)
+        resolved = []
+        for path in explicit:
+            if path.startswith(REMOTE_PREFIX):
+                if fetch_remote is None:
+                    raise ConfigError(f"{path}: remote compose files are not supported here")
+                fetched.append(fetch_remote(path))
+                resolved.append(fetched[-1])
+            else:
+                resolved.append(path if path == STDIN else os.path.abspath(os.path.join(cwd, path)))
+        paths = tuple(resolved)
         for path in paths:
             if path != STDIN and not os.path.exists(path):
                 raise ConfigError(f"{verb} {path}: no such file or directory")
@@ -79,10 +102,14 @@ def find_config_files(
         first_file = paths[0]
     if project_directory:
         directory = os.path.abspath(os.path.join(cwd, project_directory))
+    elif first_remote:
+        directory = cwd
     elif first_file is not None:
         directory = os.path.dirname(first_file)
     else:
         directory = cwd
+    if fetched:
+        return ConfigFiles(paths=paths, project_directory=os.path.dirname(fetched[0]), default_directory=directory)
     return ConfigFiles(paths=paths, project_directory=directory)
 
 

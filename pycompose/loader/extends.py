@@ -32,6 +32,7 @@ def resolve_extends(
     file: str,
     load_file: Callable[[str], dict],
     working_dir: str | None = None,
+    relative_paths: bool = False,
 ) -> dict:
     """Return `doc` with every `extends` resolved; `doc` itself is not modified.
 
@@ -41,6 +42,8 @@ def resolve_extends(
         load_file: absolute path → that file's interpolated dict (all documents merged), tags kept.
         working_dir: what a relative `extends.file` is relative to: the project directory (v2), or the
             sub-project's directory for an included file. Defaults to the directory of `file`.
+        relative_paths: `--no-path-resolution`: a base service's paths are rebased relative to `working_dir`
+            (`../common/ctx`), as compose-go does, instead of made absolute.
 
     Raises:
         ConfigError: v2's messages for a missing service or `services` section, a cycle
@@ -54,7 +57,7 @@ def resolve_extends(
     if not any(isinstance(s, dict) and "extends" in s for s in services.values()):
         return doc
     directory = working_dir or os.path.dirname(file)
-    resolver = _Resolver(load_file, main_file=file, root=directory)
+    resolver = _Resolver(load_file, main_file=file, root=directory, relative_paths=relative_paths)
     scope = _Scope(services=services, file=file, directory=directory, rebase=None)
     resolved = {name: resolver.resolve(name, scope, ()) for name in services}
     out = dict(doc)
@@ -80,8 +83,11 @@ class _Resolver:
     names a file reached through `extends.file` as written (first hop) or relative to the project directory.
     """
 
-    def __init__(self, load_file: Callable[[str], dict], *, main_file: str, root: str) -> None:
+    def __init__(
+        self, load_file: Callable[[str], dict], *, main_file: str, root: str, relative_paths: bool = False
+    ) -> None:
         self._load_file = load_file
+        self._relative_paths = relative_paths
         self._main_file = main_file
         self._root = root
         self._scopes: dict[str, _Scope] = {}
@@ -165,7 +171,8 @@ class _Resolver:
         if not isinstance(services, dict):
             raise ConfigError(f'cannot extend service "{name}" in {path}: services must be a mapping')
         directory = os.path.dirname(path)
-        other = _Scope(services=services, file=path, directory=directory, rebase=directory)
+        rebase = os.path.relpath(directory, self._root) if self._relative_paths else directory
+        other = _Scope(services=services, file=path, directory=directory, rebase=rebase)
         self._scopes[path] = other
         return other
 
@@ -253,5 +260,12 @@ def _volume(entry: Any, directory: str) -> Any:
     if isinstance(entry, str):
         fields = split_volume_spec(entry)
         if len(fields) >= 2 and fields[0].startswith("."):
-            return ":".join([_path(fields[0], directory), *fields[1:]])
+            source = _path(fields[0], directory)
+            if source.startswith((".", "/")):
+                return ":".join([source, *fields[1:]])
+            # rebased relative to the project (`--no-path-resolution`: `inc/data`), a short spec would read as a
+            # named volume: v2 rebases the parsed mount, so give the long form it parses to
+            from pycompose.loader.canonical_volumes import parse_volume_short
+
+            return {**parse_volume_short(entry, ()), "source": source}
     return entry

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pycompose.errors import ConfigError
+from pycompose.gofmt import go_scalar_type
 from pycompose.gofmt import go_value as go_format
 from pycompose.loader.tags import Override, Reset
 
@@ -504,16 +505,12 @@ def split_volume_spec(spec: str) -> list[str]:
 
 
 def _go_type(value: Any) -> str:
+    """The type Go's messages name for a YAML-decoded value (`map[string]interface {}`, `<nil>`…)."""
     if value is None:
         return "<nil>"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "float64"
-    if isinstance(value, str):
-        return "string"
+    scalar = go_scalar_type(value)
+    if scalar is not None:
+        return scalar
     if isinstance(value, list):
         return "[]interface {}"
     if isinstance(value, dict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,11 +41,20 @@ class ProjectOptions:
     resolve_paths: bool = True
     """False for `--no-path-resolution`."""
     resolve_env_files: bool = True
-    """False for `--no-env-resolution`: env_file stays a key instead of being read into environment."""
+    """False for `--no-env-resolution`. v2.40.3 reads env files for the model all the same (measured); what keeps
+    env_file unread is `keep_env_files`."""
     consistency: bool = True
     """False for `--no-consistency`."""
+    keep_env_files: bool = False
+    """env_file stays a key of the service, unread and unchecked: how v2 loads `config --hash`, `--services`…
+    (WithoutEnvironmentResolution), so a missing env file is no error there and `--hash` hashes the paths."""
+    all_resources: bool = False
+    """`--all-resources`: keep the networks, volumes, secrets, configs and models no service uses."""
     stdin: Any = None
     """A text stream read for `-f -` (default: sys.stdin)."""
+    fetch_remote: Callable[[str], str] | None = None
+    """How a `-f oci://…` file is fetched: its URL → the local path of its compose.yaml (the CLI and
+    `pycompose.api` pass `pycompose.api.publish.fetch_artifact`). None: such a file is refused."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,11 @@ def config_load_options(output: ConfigOutput, options: ProjectOptions) -> Projec
         changes["services"] = ()
     if output in _WITHOUT_ENV_FILES:
         changes["resolve_env_files"] = False
+        # not for `--hash`: it prints the hash `up` writes on the containers, env files read (README: v2's own
+        # `--hash` leaves them unread, a hash no container carries, docker/compose#9211)
+        changes["keep_env_files"] = output is not ConfigOutput.HASH
     if output is ConfigOutput.VARIABLES:  # the ${...} forms are what it lists
         changes["interpolate"] = False
+    if output is ConfigOutput.VARIABLES or not options.interpolate:  # v2 loads these as a model it does not check
+        changes["consistency"] = False
     return dataclasses.replace(options, **changes) if changes else options

@@ -24,8 +24,12 @@ from typing import Any
 from pycompose.errors import ConfigError, UsageError
 
 
-def select_services(config: dict, *, profiles: Iterable[str], explicit: Iterable[str]) -> tuple[dict, dict]:
+def select_services(
+    config: dict, *, profiles: Iterable[str], explicit: Iterable[str], keep_unused: bool = False
+) -> tuple[dict, dict]:
     """Return (config with only the enabled services and the resources they use, {disabled name: service}).
+
+    `keep_unused` (`--all-resources`) keeps the resources no enabled service uses.
 
     Raises:
         UsageError: a service named on the command line does not exist (`no such service: x`), or it
@@ -52,7 +56,7 @@ def select_services(config: dict, *, profiles: Iterable[str], explicit: Iterable
     disabled = {n: copy.deepcopy(s) for n, s in services.items() if n not in enabled}
     out = copy.deepcopy({k: v for k, v in config.items()})
     out["services"] = copy.deepcopy(enabled)
-    return drop_unused_resources(out), disabled
+    return (out if keep_unused else drop_unused_resources(out)), disabled
 
 
 def list_profiles(config: dict, disabled: dict | None = None) -> list[str]:

@@ -75,9 +75,11 @@ def load_project(options: ProjectOptions) -> LoadedProject:
         working_directory=cwd,
         project_directory=options.project_directory,
         warn=state.warn,
+        fetch_remote=options.fetch_remote,
     )
+    default_directory = files.default_directory or files.project_directory
     env_files, explicit_env_files = discovery.select_env_files(
-        options.env_files, environ=environ, working_directory=cwd, project_directory=files.project_directory
+        options.env_files, environ=environ, working_directory=cwd, project_directory=default_directory
     )
     environment = _interpolation_environment(env_files, environ, must_exist=explicit_env_files, warn=state.warn)
 
@@ -87,7 +89,7 @@ def load_project(options: ProjectOptions) -> LoadedProject:
             option=options.project_name,
             environment=environment,
             declared=merged.get("name") if isinstance(merged.get("name"), str) else None,
-            project_directory=files.project_directory,
+            project_directory=default_directory,
         )
         if "COMPOSE_PROJECT_NAME" not in environment:
             # v2 knows the name before it interpolates (from `-p`, `name:` or the directory) and exposes it as
@@ -270,14 +272,14 @@ def _load_merged(
         chain = (*included_from, file_for_paths)
 
         def load_included(spec: Any, _chain: tuple[str, ...] = chain) -> dict:
-            return _load_included(spec, options, state, _chain)
+            return _load_included(spec, options, state, _chain, working_dir)
 
         for data in _parse_file(path, working_dir, environment, options, state):
             if _may_extend(data):  # extends and include are imported only by files that use them (start-up)
                 from pycompose.loader import extends
 
                 data = extends.resolve_extends(data, file=file_for_paths, load_file=load_file,
-                                               working_dir=working_dir)
+                                               working_dir=working_dir, relative_paths=not options.resolve_paths)
             if isinstance(data, dict) and "include" in data:
                 from pycompose.loader import include
 
@@ -300,8 +302,11 @@ def _may_extend(doc: Any) -> bool:
     return not isinstance(services, dict) or any(isinstance(s, dict) and "extends" in s for s in services.values())
 
 
-def _load_included(spec: Any, options: ProjectOptions, state: _LoadState, chain: tuple[str, ...]) -> dict:
-    """Load an included sub-project with its own project directory and .env, paths made absolute."""
+def _load_included(
+    spec: Any, options: ProjectOptions, state: _LoadState, chain: tuple[str, ...], parent_directory: str
+) -> dict:
+    """Load an included sub-project with its own project directory and .env, paths made absolute (with
+    `--no-path-resolution`: relative to the including project's directory, as compose-go rebases them)."""
     from pycompose.loader import include
 
     env_files = spec.env_files
@@ -313,7 +318,10 @@ def _load_included(spec: Any, options: ProjectOptions, state: _LoadState, chain:
     )
     environment = {**state.implied, **environment}
     merged = _load_merged(spec.paths, spec.project_directory, environment, options, state, chain)
-    return include.absolute_paths(merged, spec.project_directory)
+    base = spec.project_directory
+    if not options.resolve_paths:
+        base = os.path.relpath(base, parent_directory)
+    return include.absolute_paths(merged, base)
 
 
 def _canonical(
@@ -334,8 +342,11 @@ def _canonical(
         working_dir=working_dir,
         environment=environment,
         resolve_paths=options.resolve_paths,
-        resolve_env_files=options.resolve_env_files,
+        # v2 prints an uninterpolated model with its env_file unread
+        resolve_env_files=not options.keep_env_files and options.interpolate,
         interpolate=options.interpolate,
+        normalize=options.normalize,
+        keep_unused=options.all_resources or not options.interpolate,
         read_env_file=read_env_file,
         warn=state.warn,
     )
@@ -347,7 +358,11 @@ def _select_profiles(
 ) -> tuple[dict, dict]:
     from pycompose.loader import profiles
 
+    if not options.interpolate:  # v2 prints this model as loaded: every service, every resource
+        return config, {}
     enabled = list(options.profiles)
     if not enabled and environment.get("COMPOSE_PROFILES"):
         enabled = [part.strip() for part in environment["COMPOSE_PROFILES"].split(",") if part.strip()]
-    return profiles.select_services(config, profiles=enabled, explicit=options.services)
+    return profiles.select_services(
+        config, profiles=enabled, explicit=options.services, keep_unused=options.all_resources
+    )

@@ -20,9 +20,11 @@ def plan_down(project: Project, observed: ObservedState, graph: ProjectGraph, op
     removals = reverse_order_actions(
         project, observed, graph, services, actions,
         stop_reason="down", timeout=options.timeout, remove=True, remove_volumes=options.volumes,
+        providers=options.providers,
     )
-    if options.remove_orphans:
-        for container in find_orphans(project, observed):
+    if options.remove_orphans:  # v2 then takes every one-off of the project too, running ones included
+        running_oneoffs = tuple(c for c in observed.containers if c.oneoff and c.running)
+        for container in sorted(find_orphans(project, observed) + running_oneoffs, key=lambda c: c.name):
             removals.extend(_stop_then_remove(container, "orphan", options, actions))
     whole_project = not options.services
     if whole_project:
@@ -41,7 +43,9 @@ def plan_down(project: Project, observed: ObservedState, graph: ProjectGraph, op
     for image in options.images:
         actions.append(Action(id=f"remove-image:{image}", kind=ActionKind.REMOVE_IMAGE, target=image,
                               reason=f"--rmi {options.rmi}".rstrip(), after=tuple(removals)))
-    warnings = () if actions else (f'No resource found to remove for project "{project.name}".',)
+    # a provider's program runs anyway, but v2 does not count it as a resource found
+    found = [a for a in actions if a.kind is not ActionKind.REMOVE_PROVIDER]
+    warnings = () if found else (f'No resource found to remove for project "{project.name}".',)
     return Plan(actions=tuple(actions), warnings=warnings)
 
 
@@ -56,8 +60,11 @@ def reverse_order_actions(
     timeout: int | None,
     remove: bool,
     remove_volumes: bool = False,
+    providers: bool = False,
 ) -> list[str]:
-    """Stop (and optionally remove) the containers of `services`, dependents first. Returns the final ids."""
+    """Stop (and optionally remove) the containers of `services`, dependents first. Returns the final ids.
+
+    With `providers` (`down`), a `provider:` service's program runs with `down` in its place in that order."""
     finals: list[str] = []
     selected = set(services)
     stop_ids: dict[str, list[str]] = {}
@@ -71,9 +78,15 @@ def reverse_order_actions(
             for stop_id in stop_ids.get(dependent, ())
         )
         stop_ids[name] = []
+        if providers and project.service(name).provider is not None:
+            action = Action(id=ids.provider(name, "remove"), kind=ActionKind.REMOVE_PROVIDER, target=name,
+                            reason=stop_reason, after=after, service=name)
+            actions.append(action)
+            stop_ids[name].append(action.id)
+            finals.append(action.id)
         for container in observed.containers_of(name):
             last: tuple[str, ...] = after
-            if container.running:
+            if container.alive:
                 action = Action(id=ids.stop(container.name), kind=ActionKind.STOP_CONTAINER, target=container.name,
                                 reason=stop_reason, after=after, service=name, container_id=container.id,
                                 timeout=timeout)
@@ -87,7 +100,7 @@ def reverse_order_actions(
                 actions.append(action)
                 stop_ids[name].append(action.id)
                 finals.append(action.id)
-            elif container.running:
+            elif container.alive:
                 finals.append(ids.stop(container.name))
     return finals
 
@@ -96,7 +109,7 @@ def _stop_then_remove(
     container: ObservedContainer, reason: str, options: DownPlanOptions, actions: list[Action]
 ) -> list[str]:
     after: tuple[str, ...] = ()
-    if container.running:
+    if container.alive:
         actions.append(Action(id=ids.stop(container.name), kind=ActionKind.STOP_CONTAINER, target=container.name,
                               reason=reason, service=container.service, container_id=container.id,
                               timeout=options.timeout))

@@ -55,3 +55,7 @@ def disconnect(container: str, network_name: str) -> str:
 
 def rename(container: str) -> str:
     return f"rename:{container}"
+
+
+def provider(service: str, verb: str = "create") -> str:
+    return f"{verb}-provider:{service}"

@@ -102,7 +102,7 @@ def plan_kill(observed: ObservedState, project: Project, services: tuple[str, ..
                reason=f"signal {signal}" + ("" if c.service in known else " (orphan)"),
                service=c.service, container_id=c.id, signal=signal)
         for c in observed.containers
-        if c.running and not c.oneoff and (c.service in wanted or (orphans and c.service not in known))
+        if c.alive and not c.oneoff and (c.service in wanted or (orphans and c.service not in known))
     ]
     return Plan(actions=tuple(actions))
 
@@ -118,7 +118,7 @@ def plan_rm(
         if container.service not in wanted or container.oneoff:
             continue
         after: tuple[str, ...] = ()
-        if container.running:
+        if container.alive:
             if not stop:
                 continue
             actions.append(Action(id=ids.stop(container.name), kind=ActionKind.STOP_CONTAINER, target=container.name,

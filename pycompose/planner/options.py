@@ -36,6 +36,11 @@ class UpPlanOptions:
     wait: bool = False
     """`--wait`: add waits for every service to be running or healthy."""
     scale: Mapping[str, int] = field(default_factory=dict)
+    providers: bool = True
+    """Plan the programs of the `provider:` services; False once they ran (their variables are in the project)."""
+    recreate_volumes: frozenset[str] = frozenset()
+    """Names of diverged volumes to recreate (the user said yes, or `-y`): as v2, the containers of the services
+    using one are stopped and removed, the volume removed and created again, the containers created anew."""
 
 
 @dataclass(frozen=True)
@@ -50,5 +55,8 @@ class DownPlanOptions:
     images: tuple[str, ...] = ()
     """Images to remove once the containers are gone (`--rmi`; chosen by `build.prune.images_to_remove`, which
     needs the engine's image list)."""
+    providers: bool = True
+    """Run the `provider:` services' programs with `down`; False when v2 would describe the project by its
+    containers' labels (`-p NAME` without `-f`), which know nothing of providers."""
     rmi: str = ""
     """The `--rmi` mode the images were chosen by (`local` or `all`): the actions' reason."""

@@ -17,7 +17,8 @@ def plan_networks(project: Project, observed: ObservedState, used: set[str], act
     """Create actions for the missing networks among `used`; returns key → action id for those created.
 
     Raises:
-        ConfigError: an external network does not exist, or a network of that name belongs to another key.
+        ConfigError: an external network does not exist, or a network of that name belongs to another key (or to
+            none: made by something else, as v2 refuses it).
     """
     created: dict[str, str] = {}
     for network in project.networks:
@@ -29,8 +30,8 @@ def plan_networks(project: Project, observed: ObservedState, used: set[str], act
                 raise ConfigError(f"network {network.name} declared as external, but could not be found")
             continue
         if found is not None:
-            key = found.labels.get(labels.NETWORK)
-            if key is not None and key != network.key:
+            key = found.labels.get(labels.NETWORK, "")
+            if key != network.key:
                 raise ConfigError(
                     f"network {network.name} was found but has incorrect label {labels.NETWORK} set to "
                     f'"{key}" (expected: "{network.key}")'
@@ -53,8 +54,11 @@ def plan_networks(project: Project, observed: ObservedState, used: set[str], act
     return created
 
 
-def plan_volumes(project: Project, observed: ObservedState, used: set[str], actions: list[Action]) -> dict[str, str]:
-    """Create actions for the missing named volumes among `used` (v2 creates every declared one it uses).
+def plan_volumes(project: Project, observed: ObservedState, used: set[str], actions: list[Action],
+                 replaced: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, str]:
+    """Create actions for the missing named volumes among `used` (v2 creates every declared one it uses), and for
+    those in `replaced` (diverged, recreation confirmed: key → the removals of the containers using it, which the
+    volume's removal waits for).
 
     Raises:
         ConfigError: an external volume does not exist.
@@ -66,7 +70,18 @@ def plan_volumes(project: Project, observed: ObservedState, used: set[str], acti
             if volume.key in used and found is None:
                 raise ConfigError(f'external volume "{volume.name}" not found')
             continue
-        if found is not None or volume.key not in used:
+        if volume.key not in used:
+            continue
+        if found is not None and replaced is not None and volume.key in replaced:
+            removal = ids.volume(volume.name, "remove")
+            actions.append(Action(id=removal, kind=ActionKind.REMOVE_VOLUME, target=volume.name,
+                                  reason="config hash changed", after=replaced[volume.key], key=volume.key))
+            action_id = ids.volume(volume.name)
+            actions.append(Action(id=action_id, kind=ActionKind.CREATE_VOLUME, target=volume.name,
+                                  reason="config hash changed", after=(removal,), key=volume.key))
+            created[volume.key] = action_id
+            continue
+        if found is not None:
             continue
         action_id = ids.volume(volume.name)
         actions.append(Action(id=action_id, kind=ActionKind.CREATE_VOLUME, target=volume.name, reason="not found",
@@ -80,3 +95,49 @@ def network_diverged(found_labels: Mapping[str, str], config: Mapping[str, Any])
     """A network compose created whose config-hash label no longer matches the model."""
     recorded = found_labels.get(labels.CONFIG_HASH)
     return bool(recorded) and recorded != hashing.network_hash(config)
+
+
+def diverged_volumes(project: Project, observed: ObservedState) -> list[str]:
+    """The names of the project's volumes whose config hash label differs from their declaration (v2 asks
+    before it recreates one: `Volume "…" exists but doesn't match configuration in compose file`)."""
+    diverged = []
+    for volume in project.volumes:
+        found = observed.volumes.get(volume.name)
+        if volume.external or found is None:
+            continue
+        label = found.labels.get(labels.CONFIG_HASH)
+        if label is not None and label != hashing.volume_hash(volume.config):
+            diverged.append(volume.name)
+    return diverged
+
+
+def foreign_resources(project: Project, observed: ObservedState) -> list[str]:
+    """v2's warnings about the project's networks and volumes that exist but that compose did not create, or created
+    for another project, in v2's order (it warns, then uses such a volume and refuses such a network, see
+    `plan_networks`: no warning after that one)."""
+    warnings = []
+    for network in project.networks:
+        found = observed.networks.get(network.name)
+        if network.external or found is None:
+            continue
+        owner = found.labels.get(labels.PROJECT)
+        if owner is None:
+            warnings.append(f"a network with name {network.name} exists but was not created by compose.\n"
+                            "Set `external: true` to use an existing network")
+        elif owner != project.name:
+            warnings.append(f"a network with name {network.name} exists but was not created for project "
+                            f'"{project.name}".\nSet `external: true` to use an existing network')
+        if found.labels.get(labels.NETWORK, "") != network.key:
+            return warnings  # refused (plan_networks): v2 goes no further
+    for volume in project.volumes:
+        found = observed.volumes.get(volume.name)
+        if volume.external or found is None:
+            continue
+        owner = found.labels.get(labels.PROJECT)
+        if owner is None:
+            warnings.append(f'volume "{volume.name}" already exists but was not created by Docker Compose. '
+                            "Use `external: true` to use an existing volume")
+        elif owner != project.name:
+            warnings.append(f'volume "{volume.name}" already exists but was created for project "{owner}" '
+                            f'(expected "{project.name}"). Use `external: true` to use an existing volume')
+    return warnings

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from pycompose import hashing, labels
+from pycompose.errors import UsageError
 from pycompose.graph import ProjectGraph
 from pycompose.model import Condition, Project, Service
 from pycompose.observed import ObservedContainer, ObservedImage, ObservedState
@@ -35,18 +36,26 @@ def plan_up(project: Project, observed: ObservedState, graph: ProjectGraph, opti
 
     Raises:
         ConfigError: an external network or volume is missing.
+        UsageError: a selected service uses `models` (v2 without the Docker Model plugin refuses the same way).
     """
     targeted = options.services or project.service_names()
     selected = targeted if options.no_deps else graph.with_dependencies(targeted)
     order = [name for name in graph.start_order() if name in selected]
+    _refuse_models(project, order)
     leftovers = plan_leftovers(project, observed, timeout=options.timeout)
     observed = leftovers.observed
     actions: list[Action] = list(leftovers.actions)
     warnings: list[str] = []
 
     services = [project.service(name) for name in order]
-    network_ids = plan_networks(project, observed, {key for s in services for key in s.networks}, actions)
-    volume_ids = plan_volumes(project, observed, {key for s in services for key in s.volumes}, actions)
+    # a declared network or volume no service uses is in the model only with `--all-resources`: created too (v2)
+    unused_networks = {n.key for n in project.networks} - {key for s in project.services for key in s.networks}
+    unused_volumes = {v.key for v in project.volumes} - {key for s in project.services for key in s.volumes}
+    network_ids = plan_networks(project, observed, {key for s in services for key in s.networks} | unused_networks,
+                                actions)
+    replaced_volumes, observed = _clear_replaced_volumes(project, observed, options, actions)
+    volume_ids = plan_volumes(project, observed, {key for s in services for key in s.volumes} | unused_volumes,
+                              actions, replaced_volumes)
 
     orphans = find_orphans(project, observed)
     if orphans and options.remove_orphans:
@@ -63,7 +72,13 @@ def plan_up(project: Project, observed: ObservedState, graph: ProjectGraph, opti
     names: dict[str, tuple[str, ...]] = {}  # service → container names after convergence
     stops_for_restart = _stops_of_restart_dependents(project, graph, order, recreated, decisions, options, actions)
 
+    resource_ids = tuple(network_ids.values()) + tuple(volume_ids.values())
     for service in services:
+        if service.provider is not None:  # no container: its program runs once its dependencies are created
+            provided = _provider_action(service, graph, converged, resource_ids, options, actions)
+            converged[service.name] = started[service.name] = provided
+            names[service.name] = ()
+            continue
         needed = tuple(network_ids.get(key) for key in service.networks) + tuple(
             volume_ids.get(key) for key in service.volumes
         )
@@ -84,7 +99,93 @@ def plan_up(project: Project, observed: ObservedState, graph: ProjectGraph, opti
         )
     if options.wait and options.start:
         _waits_for_project(project, graph, order, names, started, actions)
+    actions = _start_after_every_create(actions)
     return Plan(actions=tuple(follow_leftovers(actions, leftovers)), warnings=tuple(warnings))
+
+
+def _clear_replaced_volumes(project: Project, observed: ObservedState, options: UpPlanOptions,
+                            actions: list[Action]) -> tuple[dict[str, tuple[str, ...]], ObservedState]:
+    """For each volume to recreate (`recreate_volumes`): stop and remove every container of the services that mount
+    it, as v2's `removeDivergedVolume` does before it removes the volume. Returns volume key → those removals, and
+    the observed state without the removed containers (so that the services' containers are created anew)."""
+    replaced: dict[str, tuple[str, ...]] = {}
+    removed: set[str] = set()
+    for volume in project.volumes:
+        if volume.name not in options.recreate_volumes or volume.external:
+            continue
+        services = {s.name for s in project.services if volume.key in s.volumes}
+        removals = []
+        for container in observed.containers:
+            if container.service not in services or container.oneoff:
+                continue
+            after: tuple[str, ...] = ()
+            reason = f"volume {volume.name} is recreated"
+            if container.name not in removed:
+                if container.alive:
+                    stop = Action(id=ids.stop(container.name), kind=ActionKind.STOP_CONTAINER, target=container.name,
+                                  reason=reason, service=container.service, container_id=container.id,
+                                  timeout=options.timeout)
+                    actions.append(stop)
+                    after = (stop.id,)
+                actions.append(Action(id=ids.remove(container.name), kind=ActionKind.REMOVE_CONTAINER,
+                                      target=container.name, reason=reason, after=after, service=container.service,
+                                      container_id=container.id))
+                removed.add(container.name)
+            removals.append(ids.remove(container.name))
+        replaced[volume.key] = tuple(removals)
+    if removed:
+        observed = replace(observed, containers=tuple(c for c in observed.containers if c.name not in removed))
+    return replaced, observed
+
+
+def _provider_action(service: Service, graph: ProjectGraph, converged: dict[str, tuple[str, ...]],
+                     resource_ids: tuple[str, ...], options: UpPlanOptions, actions: list[Action]) -> tuple[str, ...]:
+    """v2 runs a provider service's program during the convergence, in dependency order, once every network and
+    volume exists; its dependents are created after it (they get the variables it sets)."""
+    if not options.providers:
+        return ()
+    after = resource_ids + tuple(a for dep in graph.dependencies(service.name) for a in converged.get(dep.service, ()))
+    action = Action(id=ids.provider(service.name), kind=ActionKind.CREATE_PROVIDER, target=service.name,
+                    reason=f"provider {service.provider.type if service.provider else ''}", after=after,
+                    service=service.name)
+    actions.append(action)
+    return (action.id,)
+
+
+def provider_prefix(plan: Plan) -> Plan:
+    """The part of `plan` to run before its `provider:` programs' variables are known: those programs and what
+    they wait for (networks, volumes, the containers of their dependencies). Empty when no provider runs."""
+    by_id = {action.id: action for action in plan.actions}
+    needed: set[str] = set()
+    pending = [action.id for action in plan.actions if action.kind is ActionKind.CREATE_PROVIDER]
+    while pending:
+        current = pending.pop()
+        if current in needed or current not in by_id:
+            continue
+        needed.add(current)
+        pending.extend(by_id[current].after)
+    if not needed:
+        return Plan()
+    return Plan(actions=tuple(a for a in plan.actions if a.id in needed), warnings=plan.warnings)
+
+
+def _start_after_every_create(actions: list[Action]) -> list[Action]:
+    """v2 `up` is `create` then `start`: no container starts before every container of the plan is created (or
+    recreated), so a container that cannot be created leaves all the others unstarted, as v2 leaves them."""
+    creates = tuple(a.id for a in actions
+                    if a.kind in (ActionKind.CREATE_CONTAINER, ActionKind.RECREATE_CONTAINER))
+    if not creates:
+        return actions
+    return [replace(a, after=(*a.after, *(c for c in creates if c not in a.after)))
+            if a.kind is ActionKind.START_CONTAINER else a for a in actions]
+
+
+def _refuse_models(project: Project, order: list[str]) -> None:
+    """v2 `ensureModels`: a selected service that uses a top-level model needs the Docker Model plugin (a model
+    runner), which pycompose does not drive; v2 without the plugin refuses the same way before creating anything.
+    Services outside the selection do not count (`up -d other` works in a project that declares models)."""
+    if any(project.service(name).config.get("models") for name in order):
+        raise UsageError("'models' support requires Docker Model plugin")
 
 
 def _decide(
@@ -104,6 +205,9 @@ def _decide(
 
     for name in order:
         service = project.service(name)
+        if service.provider is not None:  # no container of its own
+            decisions[name] = {"kept": [], "surplus": [], "new": []}
+            continue
         policy = options.recreate if name in targeted else options.recreate_dependencies
         expected_hash = hashing.service_hash(service.resolved_config(first_container_id))
         image = observed.images.get(service.image)

@@ -43,6 +43,10 @@ def plain_line(event: Event, *, dry_run: bool = False) -> str:
         line = f"{event.name} {event.status}".rstrip()
     elif event.status == "Building" and event.detail:  # the builder's own output, as it prints it
         line = event.detail
+    elif event.resource == "Provider":  # v2: the service name, no text, the status text (or the program's message)
+        shown = event.detail if event.status in ("Working", "Error") else (
+            event.status + (f": {event.detail}" if event.detail else ""))
+        line = f" {event.name}  {shown}"
     elif event.named_alone:  # v2: `id text statusText`; its status text is a layer's progress bar, or empty
         if event.status in ("Copying", "Copied"):  # `cp`: the copy is the text, the state its status
             line = f" {event.name} {event.detail} {event.status}"

@@ -25,7 +25,7 @@ MODES = ("auto", "tty", "plain", "json", "quiet")
 WORKING, DONE, WARNING, ERROR, PLANNED = "working", "done", "warning", "error", "planned"
 _WORKING_STATUSES = frozenset({
     "Creating", "Starting", "Waiting", "Restarting", "Stopping", "Killing", "Removing", "Recreate", "Building",
-    "Pulling", "Downloading", "Exporting", "Copying", "Committing", "Configuring",
+    "Pulling", "Downloading", "Exporting", "Copying", "Committing", "Configuring", "Working",
 })
 _WARNING_STATUSES = frozenset({"Interrupted", "Resource is still in use"})
 

@@ -142,6 +142,8 @@ class TtySink:
         else:
             mark, style = MARKS[state]
         status = row.event.status + (f": {row.event.detail}" if row.event.detail else "")
+        if row.event.resource == "Provider" and row.event.status in ("Working", "Error"):
+            status = row.event.detail  # v2 shows a provider program's message as the status itself
         return Text.assemble(" ", (mark, style), " ", row.event.id.ljust(width), "  ",
                              (status, STATUS_STYLE[state]))
 

@@ -104,13 +104,15 @@ def render_model(config: dict, fmt: str, *, escape_dollars: bool = True, sort_ke
 
 
 def _without_env_files(config: dict) -> dict:
-    """v2 loads `config`'s project with WithDiscardEnvFile: `env_file` is never printed (read or not)."""
+    """v2 loads `config`'s project with WithDiscardEnvFile: `env_file` and `label_file` are never printed (read or
+    not)."""
     services = config.get("services") or {}
-    if not any(isinstance(service, dict) and "env_file" in service for service in services.values()):
+    if not any(isinstance(service, dict) and ("env_file" in service or "label_file" in service)
+               for service in services.values()):
         return config
     trimmed = {
         name: (
-            {key: value for key, value in service.items() if key != "env_file"}
+            {key: value for key, value in service.items() if key not in ("env_file", "label_file")}
             if isinstance(service, dict)
             else service
         )

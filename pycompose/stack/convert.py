@@ -94,11 +94,11 @@ def check_properties(config: Mapping[str, Any]) -> list[str]:
     warnings = []
     unsupported = sorted({key for svc in services.values() for key in UNSUPPORTED if key in (svc or {})})
     if unsupported:
-        warnings.append(f"Ignoring unsupported options: {', '.join(unsupported)}")
+        warnings.append(f"Ignoring unsupported options: {', '.join(unsupported)}\n\n")  # docker's text and spacing
     deprecated = {key: text for svc in services.values() for key, text in DEPRECATED.items() if key in (svc or {})}
     if deprecated:
-        warnings.append("Ignoring deprecated options: "
-                        + "; ".join(f"{key}: {text}" for key, text in sorted(deprecated.items())))
+        warnings.append("Ignoring deprecated options:\n\n"
+                        + "\n\n".join(f"{key}: {text}" for key, text in sorted(deprecated.items())) + "\n\n")
     for name, svc in services.items():
         if not (svc or {}).get("image"):
             raise ConfigError(f"invalid image reference for service {name}: no image specified")
@@ -490,8 +490,7 @@ def _endpoint(mode: str | None, ports: list[Mapping[str, Any]], path: tuple[str 
                               ) from None
         configs.append(_omit({"Protocol": port.get("protocol") or "tcp", "TargetPort": int(port["target"]),
                               "PublishedPort": published_port, "PublishMode": port.get("mode") or "ingress"}))
-    configs.sort(key=lambda p: (p.get("Protocol", ""), p.get("TargetPort", 0), p.get("PublishedPort", 0),
-                                p.get("PublishMode", "")))
+    configs.sort(key=lambda p: p.get("PublishedPort", 0))  # docker 28: by published port only (a stable sort)
     return _omit({"Mode": (mode or "").lower(), "Ports": configs})
 
 

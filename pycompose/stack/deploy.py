@@ -153,8 +153,9 @@ def _with_ids(spec: dict[str, Any], ids: dict[str, dict[str, str]]) -> dict[str,
 
 
 def _remove_network(swarm: Any, network_id: str, wait_for: float, sleep: Callable[[float], None]) -> None:
-    """A network stays in use until the tasks of the removed services are gone (seconds): tried again until then,
-    where docker fails ("network … is in use by task …")."""
+    """Right after its services are removed, the swarm still counts their tasks as users of a network ("network … is
+    in use by task …") until its orchestrator marks them for removal (milliseconds): tried again for `wait_for`
+    seconds. docker removes the services one by one, which gives the orchestrator that time."""
     from pycompose.errors import InUse
 
     deadline = time.monotonic() + wait_for
@@ -165,14 +166,15 @@ def _remove_network(swarm: Any, network_id: str, wait_for: float, sleep: Callabl
         except InUse:
             if time.monotonic() >= deadline:
                 raise
-            sleep(0.5)
+            sleep(0.025)  # the orchestrator needs tens of milliseconds
 
 
-def remove(swarm: Any, plan: StackPlan, *, report: Report = _quiet, network_wait: float = 60.0,
+def remove(swarm: Any, plan: StackPlan, *, report: Report = _quiet, network_wait: float = 30.0,
            sleep: Callable[[float], None] = time.sleep) -> list[str]:
     """`stack rm`: remove what the plan lists, kind by kind in its order (the services in parallel); the errors
-    (docker carries on past each one). A network still used by the removed services' tasks is retried for
-    `network_wait` seconds."""
+    (docker carries on past each one). A network the swarm still sees in use by the removed services' tasks is tried
+    again for `network_wait` seconds. Returns once the swarm has removed them, as docker does (the tasks' containers
+    stop, and the node forgets the networks, in the background: `wait_removed`)."""
     from pycompose.errors import ComposeError, NotFound
 
     def one(action: Action) -> str | None:
@@ -194,10 +196,28 @@ def remove(swarm: Any, plan: StackPlan, *, report: Report = _quiet, network_wait
         batch = [a for a in plan.actions if a.kind == kind]
         for action in batch:
             report(f"Removing {action.kind} {action.name}")
-        if batch:
-            with ThreadPoolExecutor(min(_WORKERS, len(batch))) as pool:
+        if batch:  # removals are small requests: twice the workers of the creations
+            with ThreadPoolExecutor(min(2 * _WORKERS, len(batch))) as pool:
                 errors += [error for error in pool.map(one, batch) if error]
     return errors
+
+
+_TERMINAL = {"complete", "shutdown", "failed", "rejected", "orphaned", "remove"}
+
+
+def wait_removed(swarm: Any, stack: str, *, timeout: float = 120.0, interval: float = 0.5,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> bool:
+    """`stack rm --detach=false`: wait until every task of the stack has stopped (docker's wait) and this node no
+    longer lists the stack's networks; False on timeout."""
+    deadline = clock() + timeout
+    while True:
+        tasks = swarm.tasks(stack)
+        running = [t for t in tasks if (t.get("Status") or {}).get("State") not in _TERMINAL]
+        if not running and not swarm.networks(stack):
+            return True
+        if clock() >= deadline:
+            return False
+        sleep(interval)
 
 
 @dataclass

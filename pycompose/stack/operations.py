@@ -7,7 +7,7 @@ from typing import Any
 
 from pycompose.loader.options import LoadedProject, ProjectOptions
 from pycompose.stack.convert import NAMESPACE_LABEL, StackSpec, convert
-from pycompose.stack.deploy import Report, _quiet, apply, observe, remove, resolve_images, wait
+from pycompose.stack.deploy import Report, _quiet, apply, observe, remove, resolve_images, wait, wait_removed
 from pycompose.stack.plan import StackPlan, plan_deploy, plan_remove
 
 
@@ -54,9 +54,12 @@ class DeployResult:
 
 def deploy_stack(
     stack: str, source: ProjectOptions | LoadedProject, options: DeployOptions = DeployOptions(), *,
-    engine: Any = None, report: Report = _quiet, warn: Report = _quiet,
+    engine: Any = None, report: Report = _quiet, warn: Report = _quiet, progress: Report | None = None,
 ) -> DeployResult:
     """Deploy (or converge) the stack `stack` from compose files.
+
+    `report` gets each change ("Creating service …"), `progress` (default: `report`) the convergence lines of
+    `detach=False`, `warn` the warnings.
 
     Raises:
         ConfigError: the file asks for something swarm refuses.
@@ -85,29 +88,35 @@ def deploy_stack(
                 unresolved=frozenset(image for image, ref in lookups.items() if not ref))
     if options.detach:
         return DeployResult(plan)
-    return DeployResult(plan, wait(swarm, stack, ids, report=report, timeout=options.timeout))
+    return DeployResult(plan, wait(swarm, stack, ids, report=report if progress is None else progress,
+                                   timeout=options.timeout))
 
 
-def remove_stack(stack: str, *, engine: Any = None, report: Report = _quiet, dry_run: bool = False) -> list[str]:
+def remove_stack(stack: str, *, engine: Any = None, report: Report = _quiet, dry_run: bool = False,
+                 detach: bool = True, timeout: float = 120.0, warn: Report | None = None) -> list[str]:
     """`stack rm`: everything labelled with the stack's namespace; the errors met. An unknown stack is no error
-    (docker prints "Nothing found in stack")."""
-    swarm = swarm_of(engine)
-    swarm.require_manager()
+    (docker prints "Nothing found in stack"). `detach=False` (docker's `--detach=false`) then waits until the
+    stack's tasks have stopped and its networks are gone from this node."""
+    swarm = swarm_of(engine)  # no `info` first (docker's rm/ls/ps/services: the listing fails on a worker)
     plan = plan_remove(observe(swarm, stack))
     if not plan.actions:
-        report(f"Nothing found in stack: {stack}")
+        (report if warn is None else warn)(f"Nothing found in stack: {stack}")  # docker: on stderr
         return []
     if dry_run:
         for action in plan.actions:
             report(action.line())
         return []
-    return remove(swarm, plan, report=report)
+    errors = remove(swarm, plan, report=report)
+    if errors:
+        return errors + [f"failed to remove some resources from stack: {stack}"]
+    if not detach and not wait_removed(swarm, stack, timeout=timeout):
+        return [f"failed to wait on tasks of stack: {stack}: not removed after {timeout:g}s"]
+    return []
 
 
 def list_stacks(*, engine: Any = None) -> list[tuple[str, int]]:
     """(stack, number of services), sorted by name, as `docker stack ls`."""
-    swarm = swarm_of(engine)
-    swarm.require_manager()
+    swarm = swarm_of(engine)  # no `info` first (docker's rm/ls/ps/services: the listing fails on a worker)
     counts: dict[str, int] = {}
     for service in swarm.services(None):
         name = (service.get("Spec", {}).get("Labels") or {}).get(NAMESPACE_LABEL)
@@ -118,8 +127,7 @@ def list_stacks(*, engine: Any = None) -> list[tuple[str, int]]:
 
 def service_rows(stack: str, *, engine: Any = None) -> list[dict[str, str]]:
     """`docker stack services`: ID, NAME, MODE, REPLICAS, IMAGE, PORTS per service."""
-    swarm = swarm_of(engine)
-    swarm.require_manager()
+    swarm = swarm_of(engine)  # no `info` first (docker's rm/ls/ps/services: the listing fails on a worker)
     services = swarm.services(stack)
     tasks = swarm.tasks(stack) if services else []
     nodes = {n["ID"] for n in swarm.nodes() if (n.get("Status") or {}).get("State") != "down"} if services else set()
@@ -150,8 +158,7 @@ def service_rows(stack: str, *, engine: Any = None) -> list[dict[str, str]]:
 
 def task_rows(stack: str, *, engine: Any = None, no_trunc: bool = False) -> list[dict[str, str]]:
     """`docker stack ps`: ID, NAME, IMAGE, NODE, DESIRED STATE, CURRENT STATE, ERROR, PORTS per task."""
-    swarm = swarm_of(engine)
-    swarm.require_manager()
+    swarm = swarm_of(engine)  # no `info` first (docker's rm/ls/ps/services: the listing fails on a worker)
     services = {s["ID"]: s for s in swarm.services(stack)}
     tasks = swarm.tasks(stack)
     nodes = {n["ID"]: (n.get("Description") or {}).get("Hostname", n["ID"]) for n in swarm.nodes()} if tasks else {}

@@ -115,6 +115,9 @@ def _ours(folder: Path, args: list[str], output: Path, monkeypatch: pytest.Monke
 @pytest.mark.reference
 @pytest.mark.parametrize(("folder", "project_args", "flag"), CASES)
 def test_config_flag_gives_v2s_bytes(reference_compose, folder, project_args, flag, tmp_path, monkeypatch, capsys):
+    if flag == "hash" and any(key in path.read_text(errors="replace") for path in folder.rglob("*.y*ml")
+                              for key in ("env_file", "label_file")):
+        pytest.skip("deliberate difference (README): --hash prints the hash up writes, env files read")
     theirs_file, ours_file = tmp_path / "v2.out", tmp_path / "ours.out"
     v2_code, v2_out, v2_err, v2_written = _v2(
         reference_compose, folder, [*project_args, "config", *_flag_args(flag, theirs_file)], theirs_file

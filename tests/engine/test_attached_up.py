@@ -124,3 +124,28 @@ def test_a_container_recreated_while_attached_is_followed_until_it_exits(up, tmp
     assert text.count("web-1  | gen-") == 2
     assert text.endswith(f"web-1  | done\n{RESET_LINE}web-1 exited with code 0\n")
     assert f"{RESET_LINE}web-1 has been recreated\n{RESET_LINE}web-1 exited with code 143\n" in text
+
+
+def test_abort_on_container_failure_stops_the_project_on_a_non_zero_exit_only(up):
+    services = {"ok": service("echo ok-done"), "bad": service("sleep 1; echo bad-done; exit 3"),
+                "long": service("sleep 300", stop_grace_period="1s")}
+    result = up(services, "--abort-on-container-failure")
+    assert result.returncode == 3, result.stderr
+    assert "ok-1 exited with code 0" in result.stdout and "bad-1 exited with code 3" in result.stdout
+    assert "Aborting on container exit..." in result.stderr
+    refused = up(services, "-d", "--abort-on-container-failure")
+    assert refused.returncode == 1 and "--detach cannot be combined with" in refused.stderr
+
+
+def test_attach_dependencies_follows_the_named_services_dependencies_and_timestamps_lead_each_line(up):
+    services = {"db": service("echo db-line; sleep 1"), "app": service("echo app-line; sleep 2", depends_on="[db]"),
+                "other": service("echo other-line")}
+    result = up(services, "--attach-dependencies", "app")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Attaching to app-1, db-1\n")
+    assert logged(result.stdout, "db") == ["db-line"] and logged(result.stdout, "app") == ["app-line"]
+    assert "other-line" not in result.stdout
+    stamped = up(services, "--timestamps", "--no-log-prefix", "app")
+    assert stamped.returncode == 0, stamped.stderr
+    line = next(line for line in stamped.stdout.split("\n") if line.endswith(" app-line"))
+    assert line[:4].isdigit() and line[10] == "T" and line.split(" ", 1)[0].endswith("Z"), line

@@ -147,3 +147,38 @@ def test_service_references_hash_like_v2_both_ways(tmp_path, project_name, make_
     converged = _ids(loaded)
     result = compose("up", "-d")
     assert "Recreate" not in result.stderr and _ids(loaded) == converged
+
+
+def test_env_and_label_files_take_over_both_ways_without_recreating(tmp_path, project_name, docker_compose):
+    """v2's `up` hashes a service's `label_file` (its labels resolved, the files kept) but not its `env_file`
+    (discarded once read): the hash pycompose writes must be that one, or each tool recreates the other's."""
+    import subprocess
+    import sys
+
+    (tmp_path / "app.env").write_text("FROM_FILE=1\n")
+    (tmp_path / "labels.txt").write_text("com.example.from-file=yes\n")
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  app:\n    image: busybox:latest\n    init: true\n    command: [sleep, '3600']\n"
+        "    env_file: [app.env]\n    label_file: ./labels.txt\n    labels: {a: b}\n")
+
+    def ours(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pycompose", "-p", project_name, *args], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+
+    def container_id() -> str:
+        return subprocess.run(["docker", "inspect", "-f", "{{.Id}}", f"{project_name}-app-1"], capture_output=True,
+                              text=True).stdout.strip()
+
+    try:
+        assert ours("up", "-d").returncode == 0
+        first = container_id()
+        taken = docker_compose("-p", project_name, "up", "-d", cwd=str(tmp_path))
+        assert taken.returncode == 0 and "Recreate" not in taken.stderr, taken.stderr
+        assert container_id() == first
+        docker_compose("-p", project_name, "up", "-d", "--force-recreate", cwd=str(tmp_path))
+        second = container_id()
+        back = ours("up", "-d")
+        assert back.returncode == 0 and "Recreate" not in back.stderr, back.stderr
+        assert container_id() == second != first
+    finally:
+        ours("down", "-t", "0")

@@ -157,6 +157,17 @@ def test_push_quiet_prints_nothing_and_pushes(ws):
     assert ws.registry_config_digest("app", "1") == image_id(image)
 
 
+def test_build_push_with_dependencies_builds_what_the_service_depends_on_and_pushes_it(ws):
+    app, base = ws.ref("app", "1"), ws.ref("base", "1")
+    ws.write(f"services:\n  app:\n    build: .\n    image: {app}\n    depends_on: [base]\n"
+             f"  base:\n    build: .\n    image: {base}\n  other:\n    build: .\n    image: {ws.ref('other', '1')}\n")
+    result = ws.cli("build", "-q", "--push", "--with-dependencies", "app")
+    assert result.returncode == 0, result.stderr
+    assert ws.tags("app") == ["1"] and ws.tags("base") == ["1"]
+    assert ws.registry_config_digest("app", "1") == image_id(app)
+    assert image_id(ws.ref("other", "1")) is None  # not a dependency: not built
+
+
 def test_push_to_an_unreachable_registry_fails_with_one_line(ws):
     image = f"{UNREACHABLE}/{ws.project}/bad:1"
     ws.write(f"services:\n  bad:\n    build: .\n    image: {image}\n")

@@ -56,9 +56,11 @@ services:
 class Running:
     """A command started in its own process; its output read as it comes, so a test can wait for a line."""
 
-    def __init__(self, args: list[str], cwd: Path) -> None:
+    def __init__(self, args: list[str], cwd: Path, *, sigint_ignored: bool = False) -> None:
         environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COMPOSE_ANSI", "COMPOSE_PROGRESS")}
-        self.process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environ)
+        ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None
+        self.process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environ,
+                                        preexec_fn=ignore)
         self.out: list[str] = []
         self.err: list[str] = []
         self._changed = threading.Condition()
@@ -115,10 +117,10 @@ def project(tmp_path):
     remove_project_resources(name)
 
 
-def start(project, compose: str, *args: str) -> Running:
+def start(project, compose: str, *args: str, sigint_ignored: bool = False) -> Running:
     name, directory, started = project
     (directory / "compose.yaml").write_text(compose)
-    run = Running([*PYCOMPOSE, "-p", name, *args], directory)
+    run = Running([*PYCOMPOSE, "-p", name, *args], directory, sigint_ignored=sigint_ignored)
     started.append(run)
     return run
 
@@ -165,6 +167,19 @@ def test_following_and_waiting_for_containers_end_at_once(project, signum, comma
     assert seconds < PROMPT_SECONDS
     assert not any("Traceback" in line for line in run.err)
     assert states(project[0]) == {"slow": "running"}
+
+
+def test_sigint_is_obeyed_when_started_with_it_ignored(project):
+    """`pycompose logs -f &` in a script starts with SIGINT ignored; `kill -INT` still stops it, as it stops v2 (Go's
+    signal.Notify takes the signal back)."""
+    up = start(project, SLOW_TO_STOP, "up", "-d")
+    assert up.exit_after(time.monotonic(), 60)[0] == 0, up.err
+    run = start(project, SLOW_TO_STOP, "logs", "-f", sigint_ignored=True)
+    run.wait_for("hello")
+    code, seconds = run.exit_after(run.signal(signal.SIGINT))
+    assert code == 130, run.err
+    assert seconds < PROMPT_SECONDS
+    assert not any("Traceback" in line for line in run.err)
 
 
 def test_attached_up_interrupted_in_a_dependency_wait_stops_the_project(project, reference_compose):

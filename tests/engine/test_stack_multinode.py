@@ -44,7 +44,7 @@ def _ensure_image() -> None:
 @pytest.fixture
 def three_nodes():
     _ensure_image()
-    prefix = f"stmn{uuid.uuid4().hex[:6]}"
+    prefix = f"sbmn{uuid.uuid4().hex[:6]}"
     network = f"{prefix}_net"
     names = [f"{prefix}-n{i}" for i in (1, 2, 3)]
     _run("docker", "network", "create", network)
@@ -102,7 +102,7 @@ def test_tasks_land_where_placement_says(three_nodes, tmp_path):
     (tmp_path / "compose.yaml").write_text(COMPOSE)
     env = {**os.environ, "DOCKER_HOST": host}
     result = subprocess.run([sys.executable, "-m", "pycompose", "stack", "deploy", "--detach=false", "--timeout",
-                             "240", "--resolve-image", "never", "-c", "compose.yaml", "stmn"], cwd=tmp_path, env=env,
+                             "240", "--resolve-image", "never", "-c", "compose.yaml", "sbmn"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=400)
     assert result.returncode == 0, result.stdout + result.stderr
     import docker
@@ -111,13 +111,13 @@ def test_tasks_land_where_placement_says(three_nodes, tmp_path):
     nodes = {n["ID"]: n["Description"]["Hostname"] for n in client.nodes()}
     assert sorted(nodes.values()) == ["n1", "n2", "n3"]
     placed: dict[str, list[str]] = {}
-    for service in client.services(filters={"label": "com.docker.stack.namespace=stmn"}):
+    for service in client.services(filters={"label": "com.docker.stack.namespace=sbmn"}):
         tasks = client.tasks(filters={"service": service["ID"], "desired-state": "running"})
         placed[service["Spec"]["Name"]] = sorted(nodes[t["NodeID"]] for t in tasks
                                                  if t["Status"]["State"] == "running")
-    assert placed == {"stmn_everywhere": ["n1", "n2", "n3"], "stmn_workers": ["n2", "n3"],
-                      "stmn_pinned": ["n3", "n3"]}
-    listed = subprocess.run([sys.executable, "-m", "pycompose", "stack", "services", "stmn"], env=env,
+    assert placed == {"sbmn_everywhere": ["n1", "n2", "n3"], "sbmn_workers": ["n2", "n3"],
+                      "sbmn_pinned": ["n3", "n3"]}
+    listed = subprocess.run([sys.executable, "-m", "pycompose", "stack", "services", "sbmn"], env=env,
                             capture_output=True, text=True, timeout=120)
-    row = next(line.split() for line in listed.stdout.splitlines() if "stmn_everywhere" in line)
-    assert row[1:4] == ["stmn_everywhere", "global", "3/3"], listed.stdout
+    row = next(line.split() for line in listed.stdout.splitlines() if "sbmn_everywhere" in line)
+    assert row[1:4] == ["sbmn_everywhere", "global", "3/3"], listed.stdout

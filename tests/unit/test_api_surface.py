@@ -21,6 +21,7 @@ EXPECTED = {
     "OneOffOptions", "OneOffResult", "run_oneoff",
     "ContainerProcesses", "ContainerUsage", "ProjectEvent", "attach_service", "commit", "events", "export", "pause",
     "scale", "stats", "top", "unpause",
+    "PublishOptions", "PublishResult", "fetch_artifact", "publish", "Watch", "WatchOptions", "watch",
 }
 
 
@@ -33,7 +34,7 @@ def test_all_is_the_curated_public_surface_and_every_name_is_documented():
     for name in ("run_oneoff", "OneOffOptions", "pause", "events", "stats", "attach_service", "scale"):
         assert inspect.getdoc(getattr(api, name)), name
     for method in ("load", "up", "down", "rm", "ps", "logs", "exec", "port", "endpoint", "wait_healthy", "wait",
-                   "run", "events", "pause"):
+                   "run", "events", "pause", "publish", "watch"):
         assert inspect.getdoc(getattr(api.Project, method)), method
 
 

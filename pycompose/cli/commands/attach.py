@@ -1,7 +1,5 @@
 """`pycompose attach`: this terminal's streams to a service's running container."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -4,8 +4,6 @@ Flags choose one output (`pycompose.render.config_output`: the first list flag s
 the loader reads the project as v2 does for it and the renderer gives the text printed here.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from typing import Annotated
 
@@ -49,6 +47,9 @@ def config(
     variables: Annotated[bool, _option("--variables", "Print model variables and default values.")] = False,
     environment: Annotated[bool, _option("--environment", "Print environment used for interpolation.")] = False,
     output: Annotated[str | None, _option("--output", "-o", "Save to file (default to stdout)", text=True)] = None,
+    resolve_image_digests: Annotated[bool, _option("--resolve-image-digests", "Pin image tags to digests")] = False,
+    lock_image_digests: Annotated[bool, _option(
+        "--lock-image-digests", "Produces an override file with image digests")] = False,
 ) -> None:
     from pycompose.cli.options import global_options
     from pycompose.loader.options import ConfigOutput, config_load_options
@@ -78,9 +79,18 @@ def config(
         resolve_paths=not no_path_resolution,
         resolve_env_files=not no_env_resolution,
         consistency=not no_consistency,
+        all_resources=opts.all_resources,
     )
     loaded = load_project(config_load_options(what, options))
     _warn(loaded.warnings)
+    if what is ConfigOutput.MODEL and (resolve_image_digests or lock_image_digests):
+        import dataclasses
+
+        from pycompose.api.digests import pinned_images, with_pinned_images
+
+        pinned = pinned_images(loaded.config.get("services") or {})
+        loaded = dataclasses.replace(loaded, config=with_pinned_images(
+            loaded.config, pinned, lock=lock_image_digests, typed=not no_interpolate))
     if what is ConfigOutput.MODEL and quiet:  # loaded and checked is all -q asks
         return
     from pycompose.hashing import service_hash

@@ -1,7 +1,5 @@
 """`pycompose cp`: copy files and folders between a service container and the local filesystem (v2's rules)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

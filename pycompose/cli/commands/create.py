@@ -1,7 +1,5 @@
 """`pycompose create`: create the services' containers without starting them (`up --no-start`)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -36,6 +34,7 @@ def create(
                                       "non-interactively")] = False,
 ) -> None:
     from pycompose import api
+    from pycompose.cli.output import confirm
     from pycompose.errors import UsageError
 
     if pull not in ("policy", "always", "missing", "never", "build"):
@@ -48,7 +47,7 @@ def create(
     options = api.UpOptions(
         services=selected, force_recreate=force_recreate, no_recreate=no_recreate, no_start=True,
         remove_orphans=remove_orphans, scale=_scale(scale or []), pull=pull, build=build, no_build=no_build,
-        quiet_pull=quiet_pull,
+        quiet_pull=quiet_pull, yes=yes, confirm=confirm,
     )
     flags = global_options(ctx)
     with flags.sink("Running") as sink:

@@ -1,7 +1,5 @@
 """`pycompose down`: stop and remove containers, networks (and volumes with -v, images with --rmi)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`pycompose events`: the project's container events as they happen, as text or one JSON object a line."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

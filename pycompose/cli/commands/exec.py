@@ -1,7 +1,5 @@
 """`pycompose exec`: run a command in a running service container; its exit code is ours."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -37,7 +35,7 @@ def exec_(
     no_tty: Annotated[
         bool,
         typer.Option(
-            "--no-TTY", "-T", help="Disable pseudo-TTY allocation. By default `docker compose exec` allocates a TTY."
+            "--no-tty", "-T", help="Disable pseudo-TTY allocation. By default `docker compose exec` allocates a TTY."
         ),
     ] = False,
     privileged: Annotated[bool, typer.Option("--privileged", help="Give extended privileges to the process")] = False,
@@ -54,11 +52,12 @@ def exec_(
     from pycompose.cli.terminal import Terminal
 
     tty = not no_tty and not detach and sys.stdin.isatty()
+    flags = global_options(ctx)
     options = api.ExecOptions(env=environment_flags(env or []), workdir=workdir, user=user, privileged=privileged,
-                              index=index or None, tty=tty, detach=detach)
+                              index=index or None, tty=tty, detach=detach, dry_run=flags.dry_run)
     stdin = sys.stdin.buffer if interactive and not detach else None
     code = api.exec_command(
-        global_options(ctx).project_options(services=(service,)), service, command, options,
+        flags.project_options(services=(service,)), service, command, options,
         stdin=stdin, stdout=sys.stdout.buffer, stderr=sys.stderr.buffer, terminal=Terminal(stdin, sys.stdout.buffer),
     )
     raise typer.Exit(code)

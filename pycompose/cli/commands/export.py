@@ -1,7 +1,5 @@
 """`pycompose export`: a service container's filesystem as a tar archive."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`pycompose images`: the images the project's containers run (v2's columns, sizes and JSON)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

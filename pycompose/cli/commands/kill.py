@@ -1,7 +1,5 @@
 """`pycompose kill`: send a signal (SIGKILL by default) to running containers."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

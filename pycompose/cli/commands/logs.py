@@ -1,7 +1,5 @@
 """`pycompose logs`: the services' logs, interleaved as they arrive (`web-1  | line`), optionally followed."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

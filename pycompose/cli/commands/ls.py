@@ -1,7 +1,5 @@
 """`pycompose ls`: the Compose projects on the engine, found by their containers' labels (v2's table and JSON)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

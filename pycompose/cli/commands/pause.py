@@ -1,7 +1,5 @@
 """`pycompose pause`: pause the services' running containers."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -22,4 +20,4 @@ def pause(
     flags = global_options(ctx)
     selected = tuple(services or ())
     with flags.sink("Pausing") as sink:
-        api.pause(flags.project_options(services=selected), selected, sink=sink)
+        api.pause(flags.project_options(services=selected), selected, sink=sink, run=flags.run_options())

@@ -1,7 +1,5 @@
 """`pycompose port`: print the public address a service container publishes a port on (`0.0.0.0:32768`)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`pycompose ps`: list the project's containers as a table, IDs, service names or NDJSON (v2's fields)."""
 
-from __future__ import annotations
-
 import sys
 import time
 from typing import TYPE_CHECKING, Annotated, Any
@@ -53,7 +51,8 @@ def ps(
         typer.Option("--filter", metavar="string", help="Filter services by a property (supported filters: status)."),
     ] = None,
     orphans: Annotated[
-        bool, typer.Option("--orphans/--no-orphans", help="Include orphaned services (not declared by project)")
+        # v2 has only `--orphans` (default true, pflag's `--orphans=false` to turn it off): no `--no-orphans`.
+        bool, typer.Option("--orphans", help="Include orphaned services (not declared by project)")
     ] = True,
 ) -> None:
     from pycompose import api
@@ -115,7 +114,7 @@ def _format_text(format_: str) -> str:
     return format_
 
 
-def container_context(c: ObservedContainer, no_trunc: bool) -> Any:
+def container_context(c: "ObservedContainer", no_trunc: bool) -> Any:
     """The docker CLI's ContainerContext as v2's `ps` fills it: the fields a template sees and `{{json .}}`."""
     from pycompose.presentation.go_format import json_object
     from pycompose.presentation.go_template import GoMethod, GoStruct
@@ -125,7 +124,7 @@ def container_context(c: ObservedContainer, no_trunc: bool) -> Any:
     return GoStruct("*formatter.ContainerContext", all_fields, json=json_object(fields))
 
 
-def _command(c: ObservedContainer, no_trunc: bool) -> str:
+def _command(c: "ObservedContainer", no_trunc: bool) -> str:
     from pycompose.presentation.go_template import go_quote
 
     return go_quote(c.command if no_trunc else ellipsis(c.command, 20))
@@ -149,7 +148,7 @@ def ellipsis(text: str, width: int) -> str:
     return text
 
 
-def _running_for(c: ObservedContainer) -> str:
+def _running_for(c: "ObservedContainer") -> str:
     return human_duration(time.time() - c.created) + " ago"
 
 
@@ -181,7 +180,7 @@ def human_duration(seconds: float) -> str:
     return f"{int(seconds / 3600) // 24 // 365} years"
 
 
-def _ports(c: ObservedContainer) -> str:
+def _ports(c: "ObservedContainer") -> str:
     """The PORTS column as docker's CLI prints it (`DisplayablePorts`): ports sorted by private port, address,
     public port and protocol; unpublished ones and those published on the same port number grouped into ranges
     per protocol (and address), in the order the groups began; other host mappings after them."""
@@ -214,7 +213,7 @@ def _ports(c: ObservedContainer) -> str:
     return ", ".join(dict.fromkeys(result + host_mappings))
 
 
-def _fields(c: ObservedContainer, no_trunc: bool) -> dict[str, Any]:
+def _fields(c: "ObservedContainer", no_trunc: bool) -> dict[str, Any]:
     from pycompose import labels
     from pycompose.presentation.go_template import GoStruct
 

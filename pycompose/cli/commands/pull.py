@@ -1,7 +1,5 @@
 """`pycompose pull`: pull service images."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`pycompose push`: push service images."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

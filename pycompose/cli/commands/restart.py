@@ -1,7 +1,5 @@
 """`pycompose restart`: restart containers (and `restart: true` dependents of named services)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`pycompose rm`: remove stopped service containers (asks first unless -f)."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

@@ -1,12 +1,10 @@
 """`pycompose run`: a one-off command on a service; the one-off's exit code is ours."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
 
-from pycompose.cli.options import environment_flags, global_options
+from pycompose.cli.options import environment_flags, global_options, pflag_bool, pflag_command
 
 _Strings = Annotated[list[str] | None, typer.Option(metavar="stringArray")]
 
@@ -14,6 +12,7 @@ _Strings = Annotated[list[str] | None, typer.Option(metavar="stringArray")]
 def register(app: typer.Typer) -> None:
     app.command(
         "run", help="Run a one-off command on a service",
+        cls=pflag_command({"-i": "--interactive-value", "--interactive": "--interactive-value"}),
         # everything after SERVICE belongs to the command (`run web ls -la`)
         context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True},
     )(run)
@@ -38,6 +37,7 @@ def run(
                                                             help="Set environment variables from file")] = None,
     interactive: Annotated[bool, typer.Option("--interactive", "-i",
                                               help="Keep STDIN open even if not attached (default true)")] = True,
+    interactive_value: Annotated[str | None, typer.Option("--interactive-value", hidden=True)] = None,
     label: Annotated[list[str] | None, typer.Option("--label", "-l", metavar="stringArray",
                                                     help="Add or override a label")] = None,
     name: Annotated[str | None, typer.Option("--name", metavar="string",
@@ -76,6 +76,7 @@ def run(
     from pycompose.cli.terminal import Terminal
     from pycompose.errors import UsageError
 
+    interactive = pflag_bool(interactive_value, "-i, --interactive", interactive)
     if pull not in ("policy", "always", "missing", "never", "build"):
         raise UsageError(f'invalid --pull option "{pull}"')
     tty = not no_tty and not detach and sys.stdin.isatty()

@@ -1,7 +1,5 @@
 """`pycompose scale`: set services' replica counts (`up` with the new scale)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -21,11 +19,15 @@ def scale(
     from pycompose import api
     from pycompose.errors import UsageError
 
+    if not replicas:
+        raise UsageError("requires at least 1 arg(s), only received 0")
     counts: dict[str, int] = {}
-    for value in replicas or ():
+    for value in replicas:  # v2 parseServicesReplicasArgs' messages
         service, sep, count = value.partition("=")
-        if not sep or not count.isdigit():
-            raise UsageError(f"Invalid scale specifier: {value}")
+        if not sep or not service:
+            raise UsageError(f"invalid scale specifier: {value}")
+        if not count.isdigit():
+            raise UsageError(f"invalid scale specifier: can't parse replica value as int: {value}")
         counts[service] = int(count)
     flags = global_options(ctx)
     with flags.sink("Running") as sink:

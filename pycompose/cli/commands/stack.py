@@ -1,21 +1,49 @@
 """`pycompose stack`: deploy the compose file to a Docker Swarm, like `docker stack` (docker CLI 28)."""
 
-from __future__ import annotations
-
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 HELP = "Manage Swarm stacks"
 
 
+def _go_bool_args(args: list[str], shorts: str) -> list[str]:
+    """docker's `-d/--detach` is a pflag bool: `-d`, `--detach`, `--detach=false`, `-d=false`, and grouped with the
+    command's other short bool flags (`shorts`, e.g. `-dq`); it never takes the next word. Rewritten to the
+    `--detach=VALUE` the option below reads."""
+    out: list[str] = []
+    for index, arg in enumerate(args):
+        if arg == "--":
+            return out + args[index:]
+        if arg in ("-d", "--detach"):
+            out.append("--detach=true")
+        elif arg.startswith("-d="):
+            out.append("--detach=" + arg[3:])
+        elif (arg.startswith("-") and not arg.startswith("--") and len(arg) > 2 and "d" in arg[1:]
+              and set(arg[1:]) <= set(shorts)):
+            out += ["--detach=true" if letter == "d" else f"-{letter}" for letter in arg[1:]]
+        else:
+            out.append(arg)
+    return out
+
+
+def _command_class(shorts: str) -> type:
+    from typer.core import TyperCommand
+
+    class GoBoolCommand(TyperCommand):
+        def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+            return list(super().parse_args(ctx, _go_bool_args(list(args), shorts)))
+
+    return GoBoolCommand
+
+
 def register(app: typer.Typer) -> None:
     stack = typer.Typer(help=HELP, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False)
-    stack.command("deploy", help="Deploy a new stack or update an existing stack")(deploy)
+    stack.command("deploy", help="Deploy a new stack or update an existing stack", cls=_command_class("dq"))(deploy)
     stack.command("ls", help="List stacks")(ls)
     stack.command("ps", help="List the tasks in the stack")(ps)
     stack.command("services", help="List the services in the stack")(services)
-    stack.command("rm", help="Remove one or more stacks")(rm)
+    stack.command("rm", help="Remove one or more stacks", cls=_command_class("d"))(rm)
     stack.command("config", help="Outputs the final config file, after doing merges and interpolations")(config)
     app.add_typer(stack, name="stack")
 
@@ -46,13 +74,26 @@ def _out(line: str) -> None:
     sys.stdout.flush()
 
 
+def _detach(value: str | None) -> bool:
+    """`-d/--detach[=bool]` as docker's bool flag (default true)."""
+    from pycompose.errors import UsageError
+
+    if value is None:
+        return True
+    known = {"true": True, "1": True, "t": True, "false": False, "0": False, "f": False}
+    if value.lower() not in known:
+        raise UsageError(f'invalid argument "{value}" for "-d, --detach" flag: strconv.ParseBool: parsing '
+                         f'"{value}": invalid syntax')
+    return known[value.lower()]
+
+
 def deploy(
     ctx: typer.Context,
     stack: Annotated[str, typer.Argument(metavar="STACK")],
     compose_file: Annotated[list[str] | None, typer.Option(
         "--compose-file", "-c", metavar="strings", help='Path to a Compose file, or "-" to read from stdin')] = None,
     detach: Annotated[str | None, typer.Option(
-        "--detach", "-d", is_flag=False, flag_value="true", metavar="",
+        "--detach", "-d", metavar="",
         help="Exit immediately instead of waiting for the stack services to converge (default true)")] = None,
     prune: Annotated[bool, typer.Option("--prune", help="Prune services that are no longer referenced")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Suppress progress output")] = False,
@@ -70,12 +111,9 @@ def deploy(
     from pycompose.errors import ComposeError, UsageError
     from pycompose.stack.operations import DeployOptions, deploy_stack
 
-    if detach is not None and detach.lower() not in ("true", "false", "1", "0", "t", "f"):
-        raise UsageError(f'invalid argument "{detach}" for "-d, --detach" flag: strconv.ParseBool: parsing '
-                         f'"{detach}": invalid syntax')
     if resolve_image not in ("always", "changed", "never"):
         raise UsageError(f"invalid option {resolve_image} for flag --resolve-image")
-    detached = detach is None or detach.lower() in ("true", "1", "t")
+    detached = _detach(detach)
     opts, source = _source(ctx, stack, compose_file)
     dry = dry_run or opts.dry_run
     if detach is None and not dry:
@@ -83,7 +121,9 @@ def deploy(
              "In a future release, --detach=false will become the default.")
     options = DeployOptions(prune=prune, resolve_image=resolve_image, registry_auth=with_registry_auth,
                             detach=detached, dry_run=dry, timeout=timeout)
-    result = deploy_stack(stack, source, options, report=(lambda _: None) if quiet and not dry else _out, warn=_err)
+    # -q, as docker's: the convergence progress is not shown; the changes made still are
+    result = deploy_stack(stack, source, options, report=_out, warn=_err,
+                          progress=(lambda _: None) if quiet else _out)
     if dry:
         _out(result.plan.render().rstrip("\n"))
     if result.converged is False:
@@ -157,17 +197,20 @@ def rm(
     ctx: typer.Context,
     stacks: Annotated[list[str], typer.Argument(metavar="STACK")],
     detach: Annotated[str | None, typer.Option(
-        "--detach", "-d", is_flag=False, flag_value="true", metavar="",
+        "--detach", "-d", metavar="",
         help="Do not wait for stack removal (default true)")] = None,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", metavar="seconds", help="With --detach=false: how long to wait for the removal")] = 120.0,
 ) -> None:
     from pycompose.cli.options import global_options
     from pycompose.errors import ComposeError
     from pycompose.stack.operations import remove_stack
 
+    detached = _detach(detach)
     dry = global_options(ctx).dry_run
     errors = []
     for stack in stacks:
-        errors += remove_stack(stack, report=_out, dry_run=dry)
+        errors += remove_stack(stack, report=_out, warn=_err, dry_run=dry, detach=detached, timeout=timeout)
     if errors:
         raise ComposeError("; ".join(errors), exit_code=1)
 

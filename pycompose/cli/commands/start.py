@@ -1,7 +1,5 @@
 """`pycompose start`: start existing containers in dependency order."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

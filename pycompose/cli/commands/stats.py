@@ -1,7 +1,5 @@
 """`pycompose stats`: the services' containers' resource usage, a live table on a terminal."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -40,7 +38,7 @@ def stats(
     from pycompose import api
 
     selected = (service,) if service else ()
-    source = global_options(ctx).project_options(services=selected)
+    source = global_options(ctx).project_options()  # v2 filters by the service label, checks no name
     template = format_ or DEFAULT_FORMAT
     if template == "table":
         template = DEFAULT_FORMAT

@@ -1,7 +1,5 @@
 """`pycompose stop`: stop running containers, dependents first."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

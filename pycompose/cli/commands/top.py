@@ -1,7 +1,5 @@
 """`pycompose top`: the processes running in the services' containers, one table."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -22,7 +20,8 @@ def top(
     from pycompose import api
 
     selected = tuple(services or ())
-    found = api.top(global_options(ctx).project_options(services=selected), selected)
+    # v2 only filters the containers by service: the names are not checked against the file
+    found = api.top(global_options(ctx).project_options(), selected)
     if found:
         sys.stdout.write(render_top(found))
 

@@ -1,7 +1,5 @@
 """`pycompose unpause`: unpause the services' running containers."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -22,4 +20,4 @@ def unpause(
     flags = global_options(ctx)
     selected = tuple(services or ())
     with flags.sink("Unpausing") as sink:
-        api.unpause(flags.project_options(services=selected), selected, sink=sink)
+        api.unpause(flags.project_options(services=selected), selected, sink=sink, run=flags.run_options())

@@ -1,16 +1,16 @@
-"""`pycompose up`: create and start containers (v2 flags; attached mode waits for Ctrl-C, then stops)."""
-
-from __future__ import annotations
+"""`pycompose up`: create and start containers (v2 flags; attached mode waits for Ctrl-C, then stops; `--watch`
+also syncs/rebuilds as `develop.watch` says while attached)."""
 
 from typing import Annotated
 
 import typer
 
-from pycompose.cli.options import global_options
+from pycompose.cli.options import global_options, pflag_bool, pflag_command
 
 
 def register(app: typer.Typer) -> None:
-    app.command("up", help="Create and start containers")(up)
+    app.command("up", help="Create and start containers",
+                cls=pflag_command({"--menu": "--menu-value"}))(up)
 
 
 def up(
@@ -80,6 +80,13 @@ def up(
             "--abort-on-container-exit", help="Stops all containers if any container was stopped. Incompatible with -d"
         ),
     ] = False,
+    abort_on_container_failure: Annotated[
+        bool,
+        typer.Option(
+            "--abort-on-container-failure",
+            help="Stops all containers if any container exited with failure. Incompatible with -d",
+        ),
+    ] = False,
     exit_code_from: Annotated[
         str | None,
         typer.Option(
@@ -96,6 +103,9 @@ def up(
             help="Restrict attaching to the specified services. Incompatible with --attach-dependencies.",
         ),
     ] = None,
+    attach_dependencies: Annotated[
+        bool, typer.Option("--attach-dependencies", help="Automatically attach to log output of dependent services")
+    ] = False,
     no_attach: Annotated[
         list[str] | None,
         typer.Option(
@@ -110,6 +120,8 @@ def up(
     quiet_pull: Annotated[
         bool, typer.Option("--quiet-pull", help="Pull without printing progress information")
     ] = False,
+    quiet_build: Annotated[bool, typer.Option("--quiet-build", help="Suppress the build output")] = False,
+    timestamps: Annotated[bool, typer.Option("--timestamps", help="Show timestamps")] = False,
     renew_anon_volumes: Annotated[
         bool,
         typer.Option(
@@ -118,20 +130,50 @@ def up(
             help="Recreate anonymous volumes instead of retrieving data from the previous containers",
         ),
     ] = False,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch", "-w", help="Watch source code and rebuild/refresh containers when files are updated."
+        ),
+    ] = False,
+    menu: Annotated[
+        bool,
+        typer.Option(
+            "--menu",
+            help=("Enable interactive shortcuts when running attached. Incompatible with --detach. Can also be "
+                  "enable/disable by setting COMPOSE_MENU environment var."),
+        ),
+    ] = False,
+    menu_value: Annotated[str | None, typer.Option("--menu-value", hidden=True)] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help='Assume "yes" as answer to all prompts and run '
+                                      "non-interactively")] = False,
 ) -> None:
     import time
 
     from pycompose import api
+    from pycompose.cli.output import confirm
     from pycompose.errors import UsageError
 
     if build and no_build:
         raise UsageError("--build and --no-build are incompatible")
     if pull not in ("policy", "always", "missing", "never", "build", "if_not_present"):
         raise UsageError(f'invalid --pull option "{pull}"')
-    if detach and (abort_on_container_exit or exit_code_from or attach):
-        raise UsageError("--detach cannot be combined with --abort-on-container-exit, --exit-code-from or --attach")
-    if wait and (abort_on_container_exit or exit_code_from or attach):
-        raise UsageError("--wait cannot be combined with --abort-on-container-exit, --exit-code-from or --attach")
+    attached_only = (abort_on_container_exit or abort_on_container_failure or exit_code_from or attach
+                     or attach_dependencies or watch)
+    if detach and attached_only:
+        raise UsageError("--detach cannot be combined with --abort-on-container-exit, --abort-on-container-failure, "
+                         "--attach, --attach-dependencies or --watch")
+    if wait and (abort_on_container_exit or exit_code_from or attach or attach_dependencies):
+        raise UsageError("--wait cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies")
+    if abort_on_container_failure and (abort_on_container_exit or exit_code_from):
+        raise UsageError("--abort-on-container-failure cannot be combined with --abort-on-container-exit")
+    if attach and attach_dependencies:
+        raise UsageError("cannot combine --attach and --attach-dependencies")
+    if watch and (detach or wait):
+        raise UsageError(f"--{'wait' if wait else 'detach'} cannot be combined with --abort-on-container-exit, "
+                         "--abort-on-container-failure, --attach, --attach-dependencies or --watch")
+    if no_build and watch:
+        raise UsageError("--no-build and --watch are incompatible")
     if no_recreate and (force_recreate or renew_anon_volumes or always_recreate_deps):
         raise UsageError("--no-recreate is incompatible with --force-recreate, --renew-anon-volumes and "
                          "--always-recreate-deps")
@@ -140,12 +182,13 @@ def up(
         always_recreate_deps=always_recreate_deps, no_start=no_start, remove_orphans=remove_orphans,
         renew_anon_volumes=renew_anon_volumes, timeout=timeout, wait=wait,
         wait_timeout=float(wait_timeout) if wait_timeout else None, scale=_scale(scale or []), pull=pull,
-        build=build, no_build=no_build, quiet_pull=quiet_pull,
+        build=build, no_build=no_build, quiet_pull=quiet_pull or quiet_build, yes=yes, confirm=confirm,
     )
     flags = global_options(ctx)
     source = flags.project_options(services=tuple(services or ()))
     attached = not (detach or wait or no_start)
-    view = _attached_output(flags.ansi, no_color, no_log_prefix) if attached else None
+    view = _attached_output(flags.ansi, no_color, no_log_prefix, timestamps) if attached else None
+    menu_flag = pflag_bool(menu_value, "--menu", True) if menu_value is not None else (True if menu else None)
     began = time.time()
     interrupted = False
     try:
@@ -163,21 +206,98 @@ def up(
         raise typer.Exit(code)
     if not attached:
         return
-    with flags.line_sink() as sink:
-        code = api.attach(source, services=tuple(attach or services or ()), exclude=tuple(no_attach or ()),
-                          timeout=timeout, abort_on_exit=abort_on_container_exit or bool(exit_code_from),
-                          exit_code_from=exit_code_from, view=view, since=began, sink=sink)
+    assert view is not None  # attached
+    switch = _watch_switch(source, tuple(services or ()), flags, view)
+    if watch:  # a project without `develop.watch` is refused here, after `up` (as v2)
+        switch.start()
+    try:
+        with _menu(menu_flag, flags, source, tuple(services or ()), switch, view) as shown:
+            with flags.line_sink() as sink:
+                code = api.attach(source, services=tuple(attach or services or ()), exclude=tuple(no_attach or ()),
+                                  timeout=timeout, abort_on_exit=abort_on_container_exit or bool(exit_code_from),
+                                  abort_on_failure=abort_on_container_failure, exit_code_from=exit_code_from,
+                                  attach_dependencies=attach_dependencies, view=shown, since=began, sink=sink)
+    finally:
+        switch.stop(quiet=True)
     raise typer.Exit(code)
 
 
-def _attached_output(ansi: str | None, no_color: bool, no_log_prefix: bool):
+def _menu(flag: bool | None, flags, source, services: tuple[str, ...], switch, view):
+    """v2's navigation menu under the logs when stdout and stdin are terminals (`--menu`, `COMPOSE_MENU`);
+    otherwise the view as it is."""
+    import contextlib
+    import sys
+
+    from pycompose.presentation.menu import menu_wanted, navigation_menu
+
+    if flags.dry_run or not menu_wanted(flag, stdout=sys.stdout, stdin=sys.stdin, progress=flags.progress,
+                                        ansi=flags.ansi):
+        return contextlib.nullcontext(view)
+    from pycompose.api.watch_switch import watch_configured
+
+    lines = _AttachedWatchLines(view.formatter)
+    return navigation_menu(view, watch=switch if watch_configured(source, services) else None,
+                           on_watch_error=lines.error)
+
+
+def _watch_switch(source, services: tuple[str, ...], flags, view):
+    """Watching while attached (`up --watch`, the menu's `w`); v2's lines go between the logs, prefixed `⦿` in
+    the logs' width."""
+    import sys
+
+    from pycompose.api.watch import Watch, WatchOptions
+    from pycompose.api.watch_switch import WatchSwitch
+
+    lines = _AttachedWatchLines(view.formatter)
+
+    def make() -> Watch:
+        lines.flush()
+        return Watch(source, WatchOptions(services=services, attached=True), run=flags.run_options(),
+                     log=lines.write, warn=lines.warn, output=sys.stdout.buffer, errors=sys.stderr.buffer)
+
+    return WatchSwitch(make, log=lines.write)
+
+
+class _AttachedWatchLines:
+    """The `#watch` lines of attached `up`: v2's green `⦿` in the width of the container prefixes."""
+
+    def __init__(self, formatter) -> None:
+        from pycompose.cli.commands.watch import WatchLines
+
+        self._formatter = formatter
+        self._lines = WatchLines()
+        self.warn = self._lines.warn
+        self.flush = self._lines.flush
+
+    def write(self, line: str) -> None:
+        self._lines.write(self._prefix() + line)
+
+    def error(self, message: str) -> None:
+        """An error of the watch on its line, on stderr (v2: the log consumer's `Err`)."""
+        import sys
+
+        sys.stderr.write(self._prefix() + message + "\n")
+        sys.stderr.flush()
+
+    def _prefix(self) -> str:
+        formatter = self._formatter
+        if formatter is None or not formatter.prefix:
+            return ""
+        prefix = " " * formatter.width + " \u29bf "
+        if formatter.color:
+            prefix = f"\033[92m{prefix}\033[0m"
+        return prefix
+
+
+def _attached_output(ansi: str | None, no_color: bool, no_log_prefix: bool, timestamps: bool):
     """The lines of attached `up`, formatted as `logs` formats them (colours per service on a terminal)."""
     import sys
 
     from pycompose.presentation.colors import use_ansi
     from pycompose.presentation.logview import AttachedOutput, LogFormatter
 
-    formatter = LogFormatter(prefix=not no_log_prefix, color=not no_color and use_ansi(ansi, sys.stdout))
+    formatter = LogFormatter(prefix=not no_log_prefix, color=not no_color and use_ansi(ansi, sys.stdout),
+                             timestamps=timestamps)
     return AttachedOutput(formatter, sys.stdout, sys.stderr)
 
 

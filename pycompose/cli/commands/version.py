@@ -1,7 +1,5 @@
 """`pycompose version`: like `docker compose version` (`--short`, `-f/--format pretty|json`)."""
 
-from __future__ import annotations
-
 import json
 from typing import Annotated
 

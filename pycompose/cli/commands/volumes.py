@@ -1,7 +1,5 @@
 """`pycompose volumes`: the project's volumes as v2 lists them (table, JSON, Go templates, names)."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -44,7 +42,7 @@ def volumes(
     sys.stdout.write(render(text, [volume_context(v) for v in found], header_context(HEADERS)))
 
 
-def volume_context(volume: VolumeSummary) -> Any:
+def volume_context(volume: "VolumeSummary") -> Any:
     """The docker CLI's VolumeContext: what a template sees of a volume, and `{{json .}}`."""
     from pycompose.presentation.go_format import json_object
     from pycompose.presentation.go_template import GoMethod, GoStruct

@@ -1,7 +1,5 @@
 """`pycompose wait`: block until the services' containers stop; exit with the code of the last one."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

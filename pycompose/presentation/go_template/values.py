@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pycompose.errors import ComposeError
-from pycompose.gofmt import go_quote, go_value
+from pycompose.gofmt import go_quote, go_scalar_type, go_value
 
 
 class TemplateError(ComposeError):
@@ -72,14 +72,9 @@ def _go_char_literal(char: str) -> str:
 
 def go_type(value: Any) -> str:
     """The Go type name a value stands for, as Go's error messages print it."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "float64"
-    if isinstance(value, str):
-        return "string"
+    scalar = go_scalar_type(value)
+    if scalar is not None:
+        return scalar
     if isinstance(value, GoStruct):
         return value.go_type
     if isinstance(value, (list, tuple)):

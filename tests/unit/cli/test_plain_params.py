@@ -14,6 +14,7 @@ from pycompose.cli import app as app_module
 SAMPLES = {
     str: ["web", "", "-", "ünïcode"],
     int: ["0", "7", "-1", "007", "+4", " 5", "1_0", "1.0", "abc", "", "99999999999999999999999"],
+    float: ["0", "2.5", "-1", "10.", ".5", "1e3", "inf", "1_0", " 3", "abc", "", "7"],
     bool: ["true", "false", "1", "0", "yes", "maybe"],
     list[str]: [["a", "b"], ("a",), [], "single"],
 }
@@ -37,7 +38,10 @@ def _all_params():
     group = app_module.build_command()
     yield from (("(root)", p) for p in group.params)
     for name in group.list_commands(None):
-        yield from ((name, p) for p in group.get_command(None, name).params)
+        command = group.get_command(None, name)
+        yield from ((name, p) for p in command.params)
+        for sub_name, sub in getattr(command, "commands", {}).items():  # `stack deploy`, …
+            yield from ((f"{name} {sub_name}", p) for p in sub.params)
 
 
 def test_every_parameter_converts_as_typer_does():

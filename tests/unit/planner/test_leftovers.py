@@ -13,7 +13,8 @@ from pycompose.planner.options import RecreatePolicy, UpPlanOptions
 from pycompose.planner.up import plan_up
 
 IMAGES = {"busybox:latest": ObservedImage(id="sha256:busybox")}
-NETWORK = {"p_default": ObservedNetwork(id="n1", name="p_default", labels={"com.docker.compose.project": "p"})}
+NETWORK = {"p_default": ObservedNetwork(id="n1", name="p_default", labels={"com.docker.compose.project": "p",
+                                                                        "com.docker.compose.network": "default"})}
 OLD_ID = "0123456789ab"
 OTHER_ID = "ba9876543210"
 

@@ -44,6 +44,19 @@ def test_down_stops_dependents_first_then_removes_network_and_with_v_volumes():
     ])
 
 
+def test_down_remove_orphans_takes_every_one_off_running_or_not_and_down_alone_none():
+    """v2 `down --remove-orphans` lists the one-offs with the services' containers (a running `run -d` too)."""
+    proj = stack()
+    base = observed_running(proj)
+    oneoffs = (container(proj, "web", 7, oneoff=True), container(proj, "db", 8, oneoff=True, state="exited"))
+    observed = ObservedState(project="p", containers=base.containers + oneoffs, networks=base.networks)
+    plain = plan_down(proj, observed, build_graph(proj), DownPlanOptions(timeout=1)).render()
+    assert "p-web-7" not in plain and "p-db-8" not in plain
+    orphans = plan_down(proj, observed, build_graph(proj), DownPlanOptions(timeout=1, remove_orphans=True)).render()
+    assert "stop container p-web-7: orphan" in orphans and "remove container p-web-7: orphan" in orphans
+    assert "remove container p-db-8: orphan" in orphans and "stop container p-db-8" not in orphans
+
+
 def test_down_of_nothing_says_so():
     proj = stack()
     plan = plan_down(proj, ObservedState(project="p"), build_graph(proj), DownPlanOptions())

@@ -14,7 +14,8 @@ from pycompose.planner.options import RecreatePolicy, UpPlanOptions
 from pycompose.planner.up import plan_up
 
 IMAGES = {"busybox:latest": ObservedImage(id="sha256:busybox")}
-NETWORK = {"p_default": ObservedNetwork(id="n1", name="p_default", labels={"com.docker.compose.project": "p"})}
+NETWORK = {"p_default": ObservedNetwork(id="n1", name="p_default", labels={"com.docker.compose.project": "p",
+                                                                        "com.docker.compose.network": "default"})}
 
 
 def plan(proj, observed=None, **options):
@@ -37,9 +38,9 @@ def test_fresh_project_creates_network_then_containers_and_waits_for_health():
         "create network p_default: not found",
         "create container p-db-1: not found [after create-network:p_default]",
         "create container p-web-1: not found [after create-network:p_default, create:p-db-1]",
-        "start container p-db-1: created [after create:p-db-1]",
+        "start container p-db-1: created [after create:p-db-1, create:p-web-1]",
         "wait container p-db-1: web depends on it (service_healthy) [after start:p-db-1]",
-        "start container p-web-1: created [after create:p-web-1, wait:p-db-1:service_healthy]",
+        "start container p-web-1: created [after create:p-db-1, create:p-web-1, wait:p-db-1:service_healthy]",
     ])
 
 
@@ -74,7 +75,7 @@ def test_changed_service_is_recreated_alone_and_stopped_one_started():
         container(proj, "db", state="exited"), container(proj, "web", config_hash="old")))
     assert plan(proj, observed).render() == "\n".join([
         "recreate container p-web-1: config hash changed",
-        "start container p-db-1: stopped",
+        "start container p-db-1: stopped [after recreate:p-web-1]",  # v2 `up`: create, then start
         "wait container p-db-1: web depends on it (service_healthy) [after start:p-db-1]",
         "start container p-web-1: recreated [after recreate:p-web-1, wait:p-db-1:service_healthy]",
     ])
@@ -89,7 +90,7 @@ def test_recreated_dependency_stops_and_restarts_restart_true_dependents():
         "recreate container p-db-1: config hash changed [after stop:p-web-1]",
         "start container p-db-1: recreated [after recreate:p-db-1]",
         "start container p-web-1: stopped first: dependency db is recreated (restart: true) "
-        "[after start:p-db-1, stop:p-web-1]",
+        "[after recreate:p-db-1, start:p-db-1, stop:p-web-1]",
     ])
 
 
@@ -199,3 +200,23 @@ def test_changed_network_is_replaced_with_its_containers_stopped_then_started():
         "start container p-a-1: stopped first: network p_default is replaced "
         "[after connect:p-a-1:p_default, create-network:p_default, stop:p-a-1]",
     ])
+
+
+def test_a_selected_service_using_models_is_refused_like_v2_without_the_model_plugin():
+    """v2.40.3 without the Docker Model plugin: `up llm` fails before anything is created; `up plain` works."""
+    from pycompose.errors import UsageError
+
+    proj = project({"plain": service(), "llm": service(models={"small": {}})})
+    with pytest.raises(UsageError, match="^'models' support requires Docker Model plugin$"):
+        plan(proj, services=("llm",))
+    assert plan(proj, services=("plain",)).render().startswith("create network p_default")
+
+
+def test_nothing_starts_before_every_container_is_created():
+    """v2 `up` is `create` then `start`: a container that cannot be created (say `volumes_from` a volume the engine
+    refuses) leaves the others created and not started (tests/differential key09-volumes)."""
+    proj = project({"app": service(), "reader": service(volumes_from=["app:ro"])})
+    rendered = plan(proj).render().splitlines()
+    starts = [line for line in rendered if line.startswith("start container")]
+    assert starts == ["start container p-app-1: created [after create:p-app-1, create:p-reader-1]",
+                      "start container p-reader-1: created [after create:p-app-1, create:p-reader-1, start:p-app-1]"]

@@ -12,7 +12,8 @@ from pycompose.planner.options import UpPlanOptions
 from pycompose.planner.up import plan_up
 
 IMAGE = ObservedImage(id="sha256:busybox", env=("PATH=/bin",), labels={})
-NETWORK = {"p_default": ObservedNetwork(id="n1", name="p_default", labels={"com.docker.compose.project": "p"})}
+NETWORK = {"p_default": ObservedNetwork(id="n1", name="p_default", labels={"com.docker.compose.project": "p",
+                                                                        "com.docker.compose.network": "default"})}
 
 
 def reason(proj, observed_container, image=IMAGE) -> str:

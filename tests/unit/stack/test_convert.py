@@ -145,8 +145,13 @@ def test_global_with_replicas_is_refused():
 def test_refusals_and_warnings():
     assert check_properties({"services": {"a": {"image": "x", "build": {}, "restart": "always",
                                                 "container_name": "c"}}}) == [
-        "Ignoring unsupported options: build, restart",
-        "Ignoring deprecated options: container_name: Setting the container name is not supported.",
+        "Ignoring unsupported options: build, restart\n\n",
+        "Ignoring deprecated options:\n\ncontainer_name: Setting the container name is not supported.\n\n",
+    ]
+    assert check_properties({"services": {"a": {"image": "x", "expose": ["80"], "container_name": "c"}}}) == [
+        "Ignoring deprecated options:\n\ncontainer_name: Setting the container name is not supported.\n\nexpose: "
+        "Exposing ports is unnecessary - services on the same network can access each other's containers on any "
+        "port.\n\n",
     ]
     with pytest.raises(ConfigError, match="invalid image reference for service a: no image specified"):
         check_properties({"services": {"a": {"build": {"context": "."}}}})
@@ -168,3 +173,11 @@ def test_volumes_become_mounts(load_stack):
         "Labels": {NAMESPACE_LABEL: "st"}, "DriverConfig": {"Options": {"type": "none"}}}}
     assert mounts[1]["Type"] == "bind" and mounts[1]["ReadOnly"] is True and mounts[1]["Target"] == "/here"
     assert mounts[2] == {"Type": "tmpfs", "Target": "/t", "TmpfsOptions": {"SizeBytes": 1 << 20}}
+
+
+def test_ports_sorted_by_published_port_as_docker_28():
+    config = {"services": {"a": {"image": "busybox", "ports": [
+        {"target": 80, "published": "9002", "protocol": "tcp"}, {"target": 53, "published": "9001", "protocol": "udp"},
+        {"target": 22, "published": "9002", "protocol": "udp"}]}}}
+    ports = convert(config, "st").services["st_a"]["EndpointSpec"]["Ports"]
+    assert [(p["PublishedPort"], p["TargetPort"]) for p in ports] == [(9001, 53), (9002, 80), (9002, 22)]

@@ -214,3 +214,59 @@ def test_rm_retries_a_network_its_tasks_still_hold(load_stack):
     _deploy(swarm, load_stack(BASE, files={"cfg.txt": "v1"}))
     errors = remove(swarm, plan_remove(observe(swarm, "st")), sleep=lambda _: None, network_wait=0)
     assert errors and all("network is in use" in e for e in errors)
+
+
+def test_rm_waits_only_with_detach_false(load_stack):
+    """docker 28's `stack rm` returns once the swarm removed the objects (default --detach=true); --detach=false
+    waits until the tasks stopped and the node forgot the networks."""
+    from pycompose.stack.deploy import wait_removed
+
+    swarm = FakeSwarm()
+    _deploy(swarm, load_stack(BASE, files={"cfg.txt": "v1"}))
+    calls = []
+    swarm.tasks = lambda stack=None, service_ids=(): calls.append(stack) or []  # type: ignore[method-assign]
+    assert remove_stack("st", engine=swarm) == []
+    assert calls == []  # detached: nothing waited for
+    _deploy(swarm, load_stack(BASE, files={"cfg.txt": "v1"}))
+    assert remove_stack("st", engine=swarm, detach=False) == []
+    assert calls == ["st"]
+
+    lingering = {"ID": "t1", "Status": {"State": "running"}}
+    swarm.tasks = lambda stack=None, service_ids=(): [lingering]  # type: ignore[method-assign]
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+        if now[0] == 3:
+            lingering["Status"]["State"] = "shutdown"
+
+    assert wait_removed(swarm, "st", timeout=10, clock=lambda: now[0], sleep=sleep) is True
+    assert now[0] == 3
+    lingering["Status"]["State"] = "running"  # a task that never stops
+    assert wait_removed(swarm, "st", timeout=2, clock=lambda: now[0], sleep=sleep) is False
+
+
+def test_rm_detach_false_reports_a_timeout(load_stack, monkeypatch):
+    from pycompose.stack import operations
+
+    swarm = FakeSwarm()
+    _deploy(swarm, load_stack(BASE, files={"cfg.txt": "v1"}))
+    monkeypatch.setattr(operations, "wait_removed", lambda *a, **k: False)
+    assert remove_stack("st", engine=swarm, detach=False, timeout=7) == [
+        "failed to wait on tasks of stack: st: not removed after 7s"]
+
+
+def test_quiet_progress_is_separate_from_the_changes(swarm, load_stack, monkeypatch):
+    """`-q` (docker's): the convergence lines go, the "Creating …" lines stay."""
+    import functools
+
+    from pycompose.stack import operations
+
+    monkeypatch.setattr(operations, "wait", functools.partial(operations.wait, stable=0, sleep=lambda _: None))
+    changes: list[str] = []
+    progress_lines: list[str] = []
+    result = deploy_stack("st", load_stack(BASE, files={"cfg.txt": "v1"}), DeployOptions(detach=False),
+                          engine=swarm, report=changes.append, progress=progress_lines.append)
+    assert result.converged is True
+    assert "Creating service st_web" in changes and not any("running" in line for line in changes)
+    assert "st_web: 2/2 running (converged)" in progress_lines
