@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from pycompose import hashing, labels
 from pycompose.errors import ConfigError
-from pycompose.model import Project
-from pycompose.observed import ObservedState
+from pycompose.model import Network, Project, Volume
+from pycompose.observed import ObservedNetwork, ObservedState, ObservedVolume
 from pycompose.plan import Action, ActionKind
 from pycompose.planner import ids
+
+_Resource = TypeVar("_Resource", Network, Volume)
+_Found = TypeVar("_Found", ObservedNetwork, ObservedVolume)
 
 
 def plan_networks(project: Project, observed: ObservedState, used: set[str], actions: list[Action]) -> dict[str, str]:
@@ -97,14 +100,18 @@ def network_diverged(found_labels: Mapping[str, str], config: Mapping[str, Any])
     return bool(recorded) and recorded != hashing.network_hash(config)
 
 
+def _existing(declared: Iterable[_Resource], found: Mapping[str, _Found]) -> Iterator[tuple[_Resource, _Found]]:
+    """The project's own (not external) networks or volumes that exist on the engine, each with what was found."""
+    for resource in declared:
+        if not resource.external and resource.name in found:
+            yield resource, found[resource.name]
+
+
 def diverged_volumes(project: Project, observed: ObservedState) -> list[str]:
     """The names of the project's volumes whose config hash label differs from their declaration (v2 asks
     before it recreates one: `Volume "…" exists but doesn't match configuration in compose file`)."""
     diverged = []
-    for volume in project.volumes:
-        found = observed.volumes.get(volume.name)
-        if volume.external or found is None:
-            continue
+    for volume, found in _existing(project.volumes, observed.volumes):
         label = found.labels.get(labels.CONFIG_HASH)
         if label is not None and label != hashing.volume_hash(volume.config):
             diverged.append(volume.name)
@@ -116,24 +123,18 @@ def foreign_resources(project: Project, observed: ObservedState) -> list[str]:
     for another project, in v2's order (it warns, then uses such a volume and refuses such a network, see
     `plan_networks`: no warning after that one)."""
     warnings = []
-    for network in project.networks:
-        found = observed.networks.get(network.name)
-        if network.external or found is None:
-            continue
-        owner = found.labels.get(labels.PROJECT)
+    for network, found_network in _existing(project.networks, observed.networks):
+        owner = found_network.labels.get(labels.PROJECT)
         if owner is None:
             warnings.append(f"a network with name {network.name} exists but was not created by compose.\n"
                             "Set `external: true` to use an existing network")
         elif owner != project.name:
             warnings.append(f"a network with name {network.name} exists but was not created for project "
                             f'"{project.name}".\nSet `external: true` to use an existing network')
-        if found.labels.get(labels.NETWORK, "") != network.key:
+        if found_network.labels.get(labels.NETWORK, "") != network.key:
             return warnings  # refused (plan_networks): v2 goes no further
-    for volume in project.volumes:
-        found = observed.volumes.get(volume.name)
-        if volume.external or found is None:
-            continue
-        owner = found.labels.get(labels.PROJECT)
+    for volume, found_volume in _existing(project.volumes, observed.volumes):
+        owner = found_volume.labels.get(labels.PROJECT)
         if owner is None:
             warnings.append(f'volume "{volume.name}" already exists but was not created by Docker Compose. '
                             "Use `external: true` to use an existing volume")
