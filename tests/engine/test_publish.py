@@ -281,7 +281,9 @@ def test_f_oci_loads_a_published_application_as_v2_does(space, reference_compose
         env = {**ENV, "XDG_CACHE_HOME": str(cache)}
         command = [reference_compose] if tool == "v2" else [sys.executable, "-m", "pycompose"]
         # (not `--hash`: with an env_file, pycompose prints the hash `up` writes, a deliberate difference)
-        for args in (("config",), ("config", "--format", "json"), ("config", "-q"), ("ls", "-q")):
+        # (`ls` filtered: the engine is shared, other tests' projects come and go between the two runs)
+        listing = ("ls", "-q", "--filter", f"name={elsewhere.name}")
+        for args in (("config",), ("config", "--format", "json"), ("config", "-q"), listing):
             done = subprocess.run([*command, "-f", f"oci://{ref}", *args], cwd=elsewhere, capture_output=True,
                                   text=True, timeout=120, env=env)
             outputs.append((args, done.returncode, done.stdout.replace(str(cache), "CACHE")))
