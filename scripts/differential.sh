@@ -82,6 +82,21 @@ run_harness() {
   python3 "$harness" --scenarios "$scenarios" "$@"
 }
 
+# Scenarios that publish (their steps name the loopback registry) need scripts/registry.sh's registry running.
+selected_steps=()
+for steps in "$scenarios"/*/steps; do
+  name=$(basename "$(dirname "$steps")")
+  wanted=$(( ${#select[@]} == 0 ))
+  for (( i = 1; i < ${#select[@]}; i += 2 )); do
+    if printf '%s\n' "$name" | grep -Eq -- "${select[i]}"; then wanted=1; fi
+  done
+  if [ "$wanted" -eq 1 ]; then selected_steps+=("$steps"); fi
+done
+if [ ${#selected_steps[@]} -gt 0 ] && grep -q '127\.0\.0\.1:5055' "${selected_steps[@]}"; then
+  bash scripts/registry.sh > /dev/null || echo "differential.sh: no registry on 127.0.0.1:5055, the publishing" \
+    "scenarios will fail" >&2
+fi
+
 started=$(date +%s)
 echo "differential.sh: reference Docker Compose v$version, candidate $candidate"
 if [ "$record" -eq 1 ]; then

@@ -318,3 +318,74 @@ def test_f_oci_brings_the_application_up(space, tmp_path_factory):
         assert printed.stdout == "two words\n"
     finally:
         remove_project_resources(prefix)
+
+
+def _remote_stack_runs(command: list[str], ref: str, project: str, cwd: Path, cache: Path) -> list[tuple]:
+    """`up -d` and `run` of the remote stack `ref` with no answer on stdin, `y` answered, and `-y`: exit code,
+    stdout (the cache folder as CACHE, progress lines left out) and the container's command after each."""
+    env = {**ENV, "XDG_CACHE_HOME": str(cache), "NAP": "300"}
+    base = [*command, "-p", project, "-f", f"oci://{ref}"]
+    outcomes = []
+    for args, answer in ((("up", "-d"), ""), (("up", "-d"), "y\n"), (("up", "-d", "-y", "--force-recreate"), ""),
+                         (("run", "--rm", "web", "true"), ""), (("run", "--rm", "web", "true"), "y\n")):
+        done = subprocess.run([*base, *args], cwd=cwd, input=answer, capture_output=True, text=True, timeout=180,
+                              env=env)
+        text = "".join(line for line in done.stdout.replace(str(cache), "CACHE").splitlines(keepends=True)
+                       if not line.startswith((" Container", " Network")))
+        inspected = subprocess.run(["docker", "inspect", "-f", "{{json .Config.Cmd}}", f"{project}-web-1"],
+                                   capture_output=True, text=True)
+        outcomes.append((args, done.returncode, text, done.stderr.strip().splitlines()[-1:] if done.returncode
+                         else [], inspected.stdout.strip()))
+    return outcomes
+
+
+def _remote_stack_outcomes(space, tmp_path_factory, tools: dict[str, list[str]]) -> dict[str, list[tuple]]:
+    """A stack with two variables published by pycompose, then run by each tool in `tools` from another folder."""
+    from engine_cleanup import remove_project_resources
+
+    registry, prefix, directory = space
+    (directory / "compose.override.yaml").unlink()
+    (directory / "compose.yaml").write_text("services:\n  web:\n    image: ${IMG:-busybox:latest}\n    init: true\n"
+                                            '    command: ["sleep", "${NAP:?need}"]\n')
+    ref = f"{registry}/{prefix}/vars:1"
+    published = subprocess.run([sys.executable, "-m", "pycompose", "publish", "-y", ref], cwd=directory,
+                               capture_output=True, text=True, timeout=180, env={**ENV, "NAP": "100"})
+    assert published.returncode == 0, published.stderr
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    results = {}
+    for tool, command in tools.items():
+        try:
+            results[tool] = _remote_stack_runs(command, ref, prefix, elsewhere, tmp_path_factory.mktemp("cache"))
+        finally:
+            remove_project_resources(prefix)
+    return results
+
+
+def test_up_and_run_of_a_remote_stack_show_where_it_is_and_ask_about_its_variables(space, tmp_path_factory):
+    """v2's checks before `up`/`run` of a `-f oci://` stack: the line that says where it is stored, the table of
+    the variables the model interpolates (their values from the environment or the file's defaults), and the
+    question, which an empty answer on a pipe refuses (`operation cancelled by user`, exit 1, nothing created)
+    and `-y` skips."""
+    ref = f"{space[0]}/{space[1]}/vars:1"
+    outcomes = _remote_stack_outcomes(space, tmp_path_factory, {"pycompose": [sys.executable, "-m", "pycompose"]})
+    refused, answered, assumed, run_refused, run_answered = outcomes["pycompose"]
+    table = ("\nFound the following variables in configuration:\n"
+             "VARIABLE   VALUE            SOURCE         REQUIRED   DEFAULT\n"
+             "IMG        busybox:latest   compose file   no         busybox:latest\n"
+             "NAP        300              environment    yes        \n"
+             "\nDo you want to proceed with these variables? [Y/n]: ")
+    assert refused[1] == 1 and refused[3] == ["operation cancelled by user"] and refused[4] == ""
+    assert refused[2].startswith(f'Your compose stack "oci://{ref}" is stored in "CACHE/docker-compose/')
+    assert refused[2].endswith(table)
+    assert answered[1] == 0 and answered[2].endswith(table) and answered[4] == '["sleep","300"]'
+    assert assumed[1] == 0 and "Found the following" not in assumed[2] and assumed[2].startswith("Your compose")
+    assert run_refused[1] == 1 and run_refused[2].endswith(table)
+    assert run_answered[1] == 0
+
+
+@pytest.mark.reference
+def test_up_and_run_of_a_remote_stack_as_v2(space, tmp_path_factory, reference_compose):
+    """The same runs with v2: the same output, exit codes and containers."""
+    outcomes = _remote_stack_outcomes(space, tmp_path_factory, {"pycompose": [sys.executable, "-m", "pycompose"],
+                                                                "v2": [reference_compose]})
+    assert outcomes["pycompose"] == outcomes["v2"]

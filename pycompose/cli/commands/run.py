@@ -73,6 +73,7 @@ def run(
     import sys
 
     from pycompose import api
+    from pycompose.cli.output import check_remote_stack
     from pycompose.cli.terminal import Terminal
     from pycompose.errors import UsageError
 
@@ -93,9 +94,11 @@ def run(
     )
     opts = global_options(ctx)
     stdin = sys.stdin.buffer if interactive and not detach else None
+    source = opts.project_options()
+    check_remote_stack(source, assume_yes=False, quiet=quiet or opts.progress_mode() in ("quiet", "json"))
     with opts.line_sink() as sink:
         result = api.run_oneoff(
-            opts.project_options(), service, options, stdin=stdin, stdout=sys.stdout.buffer,
+            source, service, options, stdin=stdin, stdout=sys.stdout.buffer,
             stderr=sys.stderr.buffer, terminal=Terminal(stdin, sys.stdout.buffer), run=opts.run_options(),
             engine=None, sink=sink,
         )

@@ -151,7 +151,7 @@ def up(
     import time
 
     from pycompose import api
-    from pycompose.cli.output import confirm
+    from pycompose.cli.output import check_remote_stack, confirm
     from pycompose.errors import UsageError
 
     if build and no_build:
@@ -186,6 +186,7 @@ def up(
     )
     flags = global_options(ctx)
     source = flags.project_options(services=tuple(services or ()))
+    check_remote_stack(source, assume_yes=yes, quiet=flags.progress_mode() in ("quiet", "json"))
     attached = not (detach or wait or no_start)
     view = _attached_output(flags.ansi, no_color, no_log_prefix, timestamps) if attached else None
     menu_flag = pflag_bool(menu_value, "--menu", True) if menu_value is not None else (True if menu else None)
