@@ -42,10 +42,10 @@ def bind_project(loaded: LoadedProject, *, scale: Mapping[str, int] | None = Non
             raise ConfigError(
                 f"Invalid container name ({service.container_name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
                 path=("services", service.name, "container_name"))
-        if service.container_name and service.scale > 1:
+        if service.container_name and service.scale > 1:  # (`--scale`: the file's own is refused by the loader)
             raise ConfigError(
-                f'services.{service.name}: can\'t set container_name and {service.name} as container name must be '
-                "unique: invalid compose project"
+                f'WARNING: The "{service.name}" service is using the custom container name "{service.container_name}".'
+                " Docker requires each container to have a unique name. Remove the custom name to scale the service"
             )
     return Project(
         name=name,

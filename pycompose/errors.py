@@ -131,6 +131,11 @@ class NotFound(EngineError):
     """An engine object (image, container, network, volume) does not exist."""
 
 
+class NotSupported(EngineError):
+    """The engine cannot do this for that object (HTTP 501): the logs of a container whose log driver cannot be
+    read."""
+
+
 class OperationFailed(ComposeError):
     """A container exited, failed its healthcheck or did not become ready in time."""
 

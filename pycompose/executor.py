@@ -155,13 +155,14 @@ def _spec(action: Action, context: ExecutionContext, name: str, inherit=None, re
     return container_spec(
         context.project, service, action.number or 1, name=name,
         container_id_of=context.first_container_id, image=context.observed.images.get(service.image),
-        inherit=inherit, replace=replace, api_version=context.engine.api_version,
+        inherit=inherit, replace=replace, api_version=context.engine.api_version, warn=context.sink.warn,
     )
 
 
 def _create_container(action: Action, context: ExecutionContext, deadline: float | None) -> None:
     _emit(context, "Container", action.target, "Creating")
-    container_id = context.engine.create_container(_spec(action, context, action.target))
+    container_id = context.engine.create_container(_spec(action, context, action.target),
+                                                   warn=_engine_warning(action, context))
     context.remember(action.target, container_id)
     _emit(context, "Container", action.target, "Created")
 
@@ -180,7 +181,7 @@ def _recreate_container(action: Action, context: ExecutionContext, deadline: flo
     temporary = temporary_name(old.id, action.target)
     inherit = None if action.renew_anonymous_volumes else old
     spec = _spec(action, context, action.target, inherit=inherit, replace=_replaced_label(action, context))
-    new_id = context.engine.create_container(replace(spec, name=temporary))
+    new_id = context.engine.create_container(replace(spec, name=temporary), warn=_engine_warning(action, context))
     try:
         context.engine.stop_container(old.id, action.timeout)
         context.engine.remove_container(old.id)
@@ -189,6 +190,15 @@ def _recreate_container(action: Action, context: ExecutionContext, deadline: flo
     context.engine.rename_container(new_id, action.target)
     context.remember(action.target, new_id)
     _emit(context, "Container", action.target, "Recreated")
+
+
+def _engine_warning(action: Action, context: ExecutionContext) -> Callable[[str], None]:
+    """What the engine says about a create request, shown as v2 shows it: the service's name, then the text
+    (` web Your kernel does not support … discarded. `)."""
+    def show(text: str) -> None:
+        context.sink.emit(Event("Service", action.service or action.target, text, named_alone=True))
+
+    return show
 
 
 def temporary_name(old_id: str, name: str) -> str:
@@ -300,7 +310,7 @@ def _remove_network(action: Action, context: ExecutionContext, deadline: float |
     try:
         context.engine.remove_network(action.target)
     except InUse:  # v2 `removeNetwork`: errdefs.IsForbidden → a warning, `down` goes on
-        context.sink.warn(f"Network {action.target}  Resource is still in use")
+        _emit(context, "Network", action.target, "Resource is still in use")  # v2's warning event on the network
         return
     _emit(context, "Network", action.target, "Removed")
 
@@ -324,17 +334,27 @@ def _wait_container(action: Action, context: ExecutionContext, deadline: float |
     container_id = _container_id(action, context)
     condition = action.condition or Condition.STARTED
 
+    def failed(message: str) -> OperationFailed:
+        """v2's words (`waitDependencies`): bare for `--wait`; for a dependency, that it failed to start (a
+        warning's text when it is optional, see `_run`)."""
+        if action.dependent is None:
+            return OperationFailed(message)
+        if not action.required:
+            return OperationFailed(f'optional dependency "{action.service}" failed to start: {message}')
+        return OperationFailed(f"dependency failed to start: {message}")
+
     def reached() -> ObservedContainer | None:
         state = context.engine.inspect_container(container_id)
         verdict = judge(state, condition)
         if verdict is Verdict.EXITED and action.condition is Condition.COMPLETED_SUCCESSFULLY:
-            raise OperationFailed(f'service "{action.service}" didn\'t complete successfully: exit {state.exit_code}')
+            outcome = f'"{action.service}" didn\'t complete successfully: exit {state.exit_code}'
+            raise OperationFailed(f"service {outcome}" if action.required else f"optional dependency {outcome}")
         if verdict is Verdict.EXITED:
-            raise OperationFailed(f"container {action.target} exited ({state.exit_code})")
+            raise failed(f"container {action.target} exited ({state.exit_code})")
         if verdict is Verdict.NO_HEALTHCHECK:
-            raise OperationFailed(f"container {action.target} has no healthcheck configured")
+            raise failed(f"container {action.target} has no healthcheck configured")
         if verdict is Verdict.UNHEALTHY:
-            raise OperationFailed(f"dependency failed to start: container {action.target} is unhealthy")
+            raise failed(f"container {action.target} is unhealthy")
         return state if verdict is Verdict.READY else None
 
     def pause(seconds: float) -> None:
@@ -342,6 +362,8 @@ def _wait_container(action: Action, context: ExecutionContext, deadline: float |
             raise Cancelled(action.target)
 
     timeout = context.wait_timeout if deadline is not None else None
+    if action.dependent is None:  # `--wait`: v2's first look is one tick (500 ms) after the start, so a container
+        pause(POLL_SECONDS)       # that exits at once is seen exited, not running
     state = poll(reached, timeout=timeout, deadline=deadline, clock=context.clock, interval=POLL_SECONDS, sleep=pause)
     if action.condition is Condition.COMPLETED_SUCCESSFULLY:
         status = "Exited"

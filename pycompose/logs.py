@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pycompose.errors import EngineError, NotFound
+from pycompose.errors import EngineError, NotFound, NotSupported
 
 if TYPE_CHECKING:
     from pycompose.engine.base import Engine
@@ -77,6 +77,7 @@ class LogTarget:
     container_id: str
     name: str
     service: str
+    container_name: str = ""
 
 
 class LineSplitter:
@@ -138,11 +139,13 @@ class _ContainerLog:
     long line as 16 KiB messages, each with the line's time in front: all of them are taken off.
     """
 
-    def __init__(self, engine: Engine, target: LogTarget, until: str | None, put: Callable[[LogLine], None]) -> None:
+    def __init__(self, engine: Engine, target: LogTarget, until: str | None, put: Callable[[LogLine], None],
+                 warn: Callable[[str], None] = lambda message: None) -> None:
         self.engine = engine
         self.target = target
         self.until = until
         self.put = put
+        self.warn = warn
         self.resumable = True
         self._out: Counter[tuple[int, int]] = Counter()
         self._first: int | None = None
@@ -170,6 +173,9 @@ class _ContainerLog:
                 kind = stream if stream in self._splitters else STDOUT
                 for raw in self._splitters[kind].feed(data):
                     self.line(stream, raw)
+        except NotSupported as error:  # a log driver that cannot be read: v2 says so and goes on
+            self.warn(f'Can\'t retrieve logs for "{self.target.container_name or self.target.name}": {error}')
+            return None
         except EngineError:
             return None
         return [(stream, splitter.pending) for stream, splitter in self._splitters.items() if splitter.pending]
@@ -212,7 +218,7 @@ class _ContainerLog:
         self._counted_limit = max(4096, 2 * len(self._out))  # a burst within the margin: not once a line
 
 
-_END, _FAILED = object(), object()
+_END, _FAILED, _WARN = object(), object(), object()
 
 
 class _Abandoned(Exception):
@@ -227,6 +233,7 @@ def multiplex(
     on_interrupt: Callable[[], None] | None = None,
     stop: threading.Event | None = None,
     finish: threading.Event | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> None:
     """Read every target's log until it ends (and, with `discover`, until no container is left running).
 
@@ -238,6 +245,7 @@ def multiplex(
     `stop` being set, without waiting for the reader threads, which are daemons; once `finish` is set, no new
     container joins and it returns as soon as the open logs have ended and their lines are out (what attached `up`
     does once it has stopped the project). An error in a reader that is not the engine's (a bug) is raised here.
+    `warn` hears, in the caller's thread, of a log the engine cannot give (its driver cannot be read).
     """
     items: queue.Queue = queue.Queue(maxsize=10_000)
     active: set[str] = set()
@@ -277,7 +285,7 @@ def multiplex(
         active.add(target.container_id)
         known[target.container_id] = target
         since, tail = options.since, options.tail
-        log = _ContainerLog(engine, target, options.until, put)
+        log = _ContainerLog(engine, target, options.until, put, lambda message: put((_WARN, message)))
         if target.container_id in ended:
             ended_at, last = ended[target.container_id]
             resume = last.resume_since() if last.resumable else None
@@ -310,6 +318,10 @@ def multiplex(
             return True
         if isinstance(item, tuple) and item[0] is _FAILED:
             raise item[1]
+        if isinstance(item, tuple) and item[0] is _WARN:
+            if warn is not None:
+                warn(item[1])
+            return True
         if isinstance(item, tuple) and item[0] is _END:
             active.discard(item[1])
             ended[item[1]] = (time.time(), item[2])
@@ -352,7 +364,7 @@ def targets_of(containers: Sequence[ObservedContainer], prefix_of: Callable[[Obs
     """The containers to read, in v2's order (service, number), filtered by service names and `--index`."""
     chosen = [c for c in containers if (not services or c.service in services) and (index is None or c.number == index)]
     chosen.sort(key=lambda c: (c.service, c.number, c.name))
-    return [LogTarget(c.id, prefix_of(c), c.service) for c in chosen]
+    return [LogTarget(c.id, prefix_of(c), c.service, c.name) for c in chosen]
 
 
 def log_prefix(project: ModelProject, container: ObservedContainer) -> str:
@@ -468,7 +480,8 @@ def project_logs(source: ProjectSource, services: Sequence[str], options: LogOpt
                  on_new: Callable[[LogTarget], None] | None = None,
                  ready: Callable[[list[LogTarget]], None] | None = None,
                  on_exit: Callable[[LogTarget, int, bool], None] | None = None,
-                 engine: Engine | None = None, stop: threading.Event | None = None) -> None:
+                 engine: Engine | None = None, stop: threading.Event | None = None,
+                 warn: Callable[[str], None] | None = None) -> None:
     """`logs`: the project's (or named services') containers, interleaved; follows new ones with `options.follow`.
 
     `ready` receives the initial targets before any line (to size prefixes). While following, `on_exit` hears
@@ -499,7 +512,7 @@ def project_logs(source: ProjectSource, services: Sequence[str], options: LogOpt
             on_exit(target, *exit_status(engine, target.container_id))
 
     multiplex(engine, targets, options, emit, discover=discover if options.follow else None, on_new=on_new,
-              on_end=ended if options.follow else None, stop=stop)
+              on_end=ended if options.follow else None, stop=stop, warn=warn)
 
 
 def follow_lines(source: ProjectSource, services: Sequence[str], options: LogOptions, *, prefix: bool = True,

@@ -162,7 +162,7 @@ def attach(
         if (abort_on_exit or (abort_on_failure and code != 0)) and not stopping:
             if not exit_code_from:
                 result = code
-            sink.warn("Aborting on container exit...")
+            sink.emit(Event("", "Aborting on container exit...", ""))  # a plain line, as v2 prints it
             stop_project()
 
     def on_interrupt() -> None:

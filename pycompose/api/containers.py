@@ -68,7 +68,7 @@ def service_names(source: ProjectSource) -> tuple[str, ...]:
 def _service_container(source: ProjectSource, service: str, index: int | None, engine: Engine) -> ObservedContainer:
     """The running container `index` (1-based; None: the first) of a service (v2 `getSpecifiedContainer`)."""
     project, _ = project_or_labels(source, engine)
-    check_services(project, (service,))
+    # (a service the files do not declare is not running either: v2 says so, not `no such service`)
     running = engine.observe(project.name, all_containers=False).containers_of(service)
     if not running:
         raise OperationFailed(f'service "{service}" is not running')

@@ -159,12 +159,13 @@ def events(source: ProjectSource, services: tuple[str, ...] = (), *, since: str 
 
     `since` / `until` are what the docker CLI takes: a duration before now (`10m`), an RFC 3339 date or time, or a
     Unix timestamp (the client converts them, as moby's client does, before the engine sees them).
+    `services` filters by the containers' service label and, as in v2, is not checked against the model: the
+    events of a service no longer in the files (an orphan) still show.
     """
     from pycompose.logs import engine_timestamp
 
     engine = engine_of(engine)
     project, _ = project_or_labels(source, engine)
-    check_services(project, services)
     since = engine_timestamp(since) if since else None
     until = engine_timestamp(until) if until else None
     for event in engine.stream_events(project.name, since=since, until=until):
@@ -178,7 +179,7 @@ def service_container(source: ProjectSource, service: str, index: int | None, en
                       *, running: bool = True) -> tuple[ModelProject, ObservedContainer]:
     """Container `index` (None: the first) of the service; running ones only unless `running` is False."""
     project, _ = project_or_labels(source, engine)
-    check_services(project, (service,))
+    # (a service the files do not declare is not running either: v2 says so, not `no such service`)
     candidates = engine.observe(project.name, all_containers=not running).containers_of(service)
     if not candidates:
         raise OperationFailed(f'service "{service}" is not running')

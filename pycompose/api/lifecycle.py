@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from pycompose.api.options import DownOptions, UpOptions
 from pycompose.api.plans import locked, run_plan, truthy
 from pycompose.errors import UsageError
-from pycompose.events import EventSink, LoggingSink
+from pycompose.events import Event, EventSink, LoggingSink
 from pycompose.planner.options import DownPlanOptions, RecreatePolicy, UpPlanOptions
 from pycompose.session import ProjectSource, RunOptions, check_services, engine_of, observe, project_or_labels
 from pycompose.session import project as bound_project
@@ -99,7 +99,6 @@ def _converge(project: ModelProject, environment: Mapping[str, str], graph: Proj
 def _report_unchanged(plan: Plan, project: ModelProject, observed: ObservedState, sink: EventSink,
                       options: UpOptions) -> None:
     """v2 reports containers left as they are as `Running` (so a no-op `up` says so)."""
-    from pycompose.events import Event
     from pycompose.plan import ActionKind
 
     # a container only waited for (v2 re-checks every dependency condition) is still reported `Running`
@@ -244,7 +243,7 @@ def rm(source: ProjectSource, services: tuple[str, ...] = (), *, stop_first: boo
     plan = plan_rm(observed, project, services, stop=stop_first, volumes=volumes)
     sink = sink or LoggingSink()
     if not plan:
-        sink.warn("No stopped containers")
+        sink.emit(Event("", "No stopped containers", ""))  # v2 prints the line as it is, not as a warning
         return []
     names = [a.target for a in plan.actions if a.kind.name == "REMOVE_CONTAINER"]
     if confirm is not None and not confirm(names):

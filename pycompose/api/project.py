@@ -98,10 +98,11 @@ class Project:
             from pycompose.api.publish import remote_file_fetcher
 
             fetch_remote = remote_file_fetcher(environ)
+        sink = sink or LoggingSink()
         options = ProjectOptions(files=files, project_name=project_name, profiles=tuple(profiles),
                                  env_files=tuple(os.path.abspath(f) for f in env_files), environ=environ,
                                  working_directory=directory or os.getcwd(),
-                                 fetch_remote=fetch_remote)
+                                 fetch_remote=fetch_remote, warn=sink.warn)  # `The "X" variable is not set…`
         return cls(load_project(options), engine=engine, sink=sink, down_volumes=down_volumes,
                    wait_timeout=wait_timeout, stop_timeout=stop_timeout)
 

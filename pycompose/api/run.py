@@ -11,12 +11,12 @@ from __future__ import annotations
 import contextlib
 import copy
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pycompose import labels
 from pycompose.api.options import OneOffOptions, OneOffResult, UpOptions
-from pycompose.events import EventSink, LoggingSink
+from pycompose.events import Event, EventSink, LoggingSink
 from pycompose.session import ProjectSource, RunOptions, check_services, engine_of, loaded
 from pycompose.session import project as bound_project
 
@@ -74,8 +74,9 @@ def run_oneoff(
     image = _prepare(model, project, graph, service, dependencies, options, run, engine, sink)
     if run.dry_run:
         return OneOffResult(container_id="", name="")
-    spec = oneoff_spec(project, project.service(service), options, engine, image=image)
-    container_id = engine.create_container(spec)
+    spec = oneoff_spec(project, project.service(service), options, engine, image=image, warn=sink.warn)
+    container_id = engine.create_container(
+        spec, warn=lambda text: sink.emit(Event("Service", service, text, named_alone=True)))  # as `up` shows them
     if options.detach:
         engine.start_container(container_id)
         return OneOffResult(container_id=container_id, name=spec.name)
@@ -202,7 +203,8 @@ def oneoff_config(config: Mapping[str, Any], options: OneOffOptions, working_dir
 
 
 def oneoff_spec(project: ModelProject, service: Service, options: OneOffOptions, engine: Engine,
-                slug: str | None = None, image: ObservedImage | None = None) -> ContainerSpec:
+                slug: str | None = None, image: ObservedImage | None = None,
+                warn: Callable[[str], None] | None = None) -> ContainerSpec:
     """The create request of the one-off (v2 `prepareRun`): the overridden service, labels and endpoints."""
     from dataclasses import replace
 
@@ -220,7 +222,7 @@ def oneoff_spec(project: ModelProject, service: Service, options: OneOffOptions,
         return found[0].id if found else None
 
     spec = container_spec(project, oneoff, 1, name=name, container_id_of=first_container_id,
-                          image=image or engine.inspect_image(service.image))
+                          image=image or engine.inspect_image(service.image), warn=warn)
     body = dict(spec.body)
     container_labels = dict(body["Labels"])
     container_labels.pop(labels.CONTAINER_NUMBER, None)

@@ -261,7 +261,33 @@ def build_command():  # -> click.Command
     group = typer.main.get_command(_root_app(_LazyGroup))
     _install_plain_params(group)
     _skip_final_collection()
+    _flag_errors_as_v2()
     return group
+
+
+def _flag_errors_as_v2() -> None:
+    """Click's errors about flags in v2's (cobra's) words, one line each, as v2 prints them (the exit code is 1
+    either way, see cli/main.py): `unknown flag: --x`, `unknown shorthand flag: 'x' in -x`, `flag needs an
+    argument: --x` / `'x' in -x`. Other usage errors keep click's usage and hint."""
+    import sys
+
+    from typer._click.exceptions import BadOptionUsage, NoSuchOption, UsageError  # Typer's copy of click raises
+
+    def flag(name: str) -> str:
+        return name if name.startswith("--") else f"'{name[1:]}' in {name}"
+
+    def unknown(self, file=None) -> None:
+        prefix = "unknown flag" if self.option_name.startswith("--") else "unknown shorthand flag"
+        (file or sys.stderr).write(f"{prefix}: {flag(self.option_name)}\n")
+
+    def misused(self, file=None) -> None:
+        if not self.message.endswith("requires an argument."):
+            UsageError.show(self, file)
+            return
+        (file or sys.stderr).write(f"flag needs an argument: {flag(self.option_name)}\n")
+
+    NoSuchOption.show = unknown  # type: ignore[method-assign]
+    BadOptionUsage.show = misused  # type: ignore[method-assign]
 
 
 _FREEZE_REGISTERED = False

@@ -31,6 +31,8 @@ class GlobalOptions:
     dry_run: bool = False
     compatibility: bool = False
     all_resources: bool = False
+    command: str | None = None
+    """The command these flags are read for (`global_options` sets it)."""
 
     def project_options(self, **overrides):  # -> pycompose.loader.options.ProjectOptions
         """The loader options these flags (and the process environment) ask for."""
@@ -46,9 +48,18 @@ class GlobalOptions:
             environ=dict(os.environ),
             working_directory=os.getcwd(),
             fetch_remote=_fetch_remote,
+            warn=None if self._named_only() else _print_load_warning,
         )
         values.update(overrides)
         return ProjectOptions(**values)
+
+    def _named_only(self) -> bool:
+        """Whether v2 would take the project by its name alone, without reading the files (and so without their
+        warnings): the commands that act on existing containers, given `-p` and no `-f` (v2 `projectOrName`);
+        those that only need the name, given `-p` or COMPOSE_PROJECT_NAME (v2 `toProjectName`)."""
+        if self.command in _NAME_FIRST_COMMANDS:
+            return bool(self.project_name or os.environ.get("COMPOSE_PROJECT_NAME"))
+        return self.command in _BY_NAME_COMMANDS and bool(self.project_name) and not self.files
 
     def run_options(self) -> RunOptions:
         """`--parallel` and `--dry-run` as the API takes them."""
@@ -85,10 +96,36 @@ class GlobalOptions:
             yield sink
 
 
+_BY_NAME_COMMANDS = frozenset({
+    "down", "kill", "logs", "pause", "ps", "rm", "restart", "start", "stop", "unpause", "volumes", "wait",
+})
+"""The commands v2 runs on the project's name alone when `-p` is given without `-f` (`projectOrName`)."""
+
+_NAME_FIRST_COMMANDS = frozenset({
+    "attach", "commit", "cp", "events", "exec", "export", "images", "port", "stats", "top",
+})
+"""The commands that need only the project's name: v2 reads no file when `-p` or COMPOSE_PROJECT_NAME gives it
+(`toProjectName`), and reads them without selecting the services named (no `no such service`)."""
+
+_printed_warnings: set[str] = set()
+
+
+def _print_load_warning(message: str) -> None:
+    """A warning of loading the project, printed once (a command that loads the files twice says it once)."""
+    if message not in _printed_warnings:
+        _printed_warnings.add(message)
+        from pycompose.presentation.warnings import write_warnings
+
+        write_warnings([message])
+
+
 def global_options(ctx: typer.Context) -> GlobalOptions:
     """The GlobalOptions of the running command line."""
+    from dataclasses import replace
+
     root = ctx.find_root()
-    return root.obj if isinstance(root.obj, GlobalOptions) else GlobalOptions()
+    found = root.obj if isinstance(root.obj, GlobalOptions) else GlobalOptions()
+    return replace(found, command=ctx.info_name)
 
 
 def environment_flags(values: list[str]) -> dict[str, str]:

@@ -203,8 +203,9 @@ class Engine(Protocol):
 
     # containers
 
-    def create_container(self, spec: ContainerSpec) -> str:
-        """The new container's id; `spec.files` are written into it before this returns."""
+    def create_container(self, spec: ContainerSpec, warn: Callable[[str], None] | None = None) -> str:
+        """The new container's id; `spec.files` are written into it before this returns. `warn` receives each
+        warning the engine gave about the request (`Your kernel does not support …`)."""
         ...
 
     def start_container(self, container_id: str) -> None: ...

@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 from pycompose import labels
 from pycompose.engine.context import EngineEndpoint, resolve_endpoint
 from pycompose.engine.reader import EngineReader, EngineWire, read_all
-from pycompose.errors import EngineError, EngineUnreachable, InUse, NotFound
+from pycompose.errors import EngineError, EngineUnreachable, InUse, NotFound, NotSupported
 from pycompose.observed import (
     ObservedConfig,
     ObservedContainer,
@@ -149,6 +149,8 @@ class DockerEngine:
                 return NotFound(not_found or message)
             if in_use and status in (403, 409):
                 return InUse(message)
+            if status == 501:
+                return NotSupported(message)
             return EngineError(message)
         unreachable = requests is not None and isinstance(error, requests.ConnectionError)
         if unreachable or isinstance(error, ReadUnreachable):
@@ -323,7 +325,7 @@ class DockerEngine:
 
     # containers ------------------------------------------------------------------------------------------
 
-    def create_container(self, spec: ContainerSpec) -> str:
+    def create_container(self, spec: ContainerSpec, warn: Callable[[str], None] | None = None) -> str:
         """Create with the primary network; join the others before start (engines older than API 1.44)."""
         body = dict(spec.body)
         if spec.networks:
@@ -335,6 +337,9 @@ class DockerEngine:
                 created = wire.call("POST", "/containers/create", {"name": spec.name}, body)
             else:
                 created = self._api().create_container_from_config(body, name=spec.name)
+        for warning in created.get("Warnings") or ():
+            if warn is not None:
+                warn(warning)
         for attachment in spec.networks[1:]:
             self.connect_network(created["Id"], attachment)
         if spec.files:

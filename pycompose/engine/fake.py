@@ -78,6 +78,8 @@ class FakeEngine:
         self.files: dict[str, dict[str, bytes]] = {}
         """container name → {absolute path: content} of the files put into it (put_archive) or seeded by a test."""
         self.specs: dict[str, ContainerSpec] = {}
+        self.create_warnings: dict[str, tuple[str, ...]] = {}
+        """What the engine says about a container's create request, by container name."""
         """container name → the spec it was created with (what a test checks of `run`'s one-offs)."""
         self.events: list[EngineEvent] = []
         """What `stream_events` replays (a test appends), whatever the project."""
@@ -183,8 +185,11 @@ class FakeEngine:
         self._record("remove_volume", name)
         self.volumes.pop(name, None)
 
-    def create_container(self, spec: ContainerSpec) -> str:
+    def create_container(self, spec: ContainerSpec, warn: Callable[[str], None] | None = None) -> str:
         self._record("create", spec.name)
+        for warning in self.create_warnings.get(spec.name, ()):
+            if warn is not None:
+                warn(warning)
         if spec.name in self.containers:
             raise EngineError(f'Conflict. The container name "/{spec.name}" is already in use')
         container = ObservedContainer(id=f"c{next(self._ids):04d}", name=spec.name, state="created",

@@ -30,16 +30,19 @@ def container_spec(
     inherit: ObservedContainer | None = None,
     replace: str | None = None,
     api_version: str | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> ContainerSpec:
     """Everything needed to create replica `number` of `service` named `name`.
 
     `api_version` is the engine's (`engine.api_version`): a key the engine is too old for is refused with v2's
     message instead of being dropped by the engine (None: no check). Raises OperationFailed for such a key, for an
-    inline config or secret in a `read_only` service, and for an `environment:` one whose variable is not set.
+    inline config or secret in a `read_only` service, for an `environment:` one whose variable is not set, and for
+    a secret or config Compose cannot mount (`check_file_references`, which passes its warnings to `warn`).
     """
     config = service.resolved_config(container_id_of)
     if api_version is not None:
         check_engine_features(config, api_version)
+    check_file_references(project, config, warn or (lambda message: None))
     files = container_files(project, service)
     container_labels = labels.container_labels(
         user_labels=config.get("labels") or {},
@@ -88,6 +91,36 @@ def container_spec(
     if attachments:
         host["NetworkMode"] = attachments[0].network
     return ContainerSpec(name=name, body=body, networks=attachments, files=files)
+
+
+def check_file_references(project: Project, config: Mapping[str, Any], warn: Callable[[str], None]) -> None:
+    """v2's checks of the service's secrets, then its configs, as it turns them into mounts
+    (`buildContainerSecretMounts`, `buildContainerConfigMounts`): an `external` one, a `driver` or a
+    `template_driver` is refused (they are Swarm's); for one bind-mounted from a `file:`, `uid`/`gid`/`mode` are
+    ignored and a secret file that does not exist is named, as warnings (passed to `warn` as they are found, so
+    those before a refusal are shown, as v2 logs them).
+
+    Raises:
+        OperationFailed: with v2's message (`unsupported external secret NAME`, `Docker Compose does not support
+            secrets.*.driver`…).
+    """
+    for kind, top, plural in (("secret", project.secrets, "secrets"), ("config", project.configs, "configs")):
+        for reference in config.get(plural) or ():
+            definition = top.get(reference.get("source")) or {}
+            name = definition.get("name") or reference.get("source")
+            if definition.get("external"):
+                raise OperationFailed(f"unsupported external {kind} {name}")
+            for key in ("driver", "template_driver"):
+                if definition.get(key):
+                    raise OperationFailed(f"Docker Compose does not support {plural}.*.{key}")
+            if definition.get("environment") or (kind == "config" and definition.get("content")):
+                continue  # written into the container, not mounted: the rest is about mounts
+            if reference.get("uid") or reference.get("gid") or reference.get("mode") is not None:
+                warn("secrets `uid`, `gid` and `mode` are not supported, they will be ignored"
+                     if kind == "secret" else
+                     "config `uid`, `gid` and `mode` are not supported, they will be ignored")
+            if kind == "secret" and not os.path.exists(definition.get("file") or ""):
+                warn(f"secret file {name} does not exist")
 
 
 def _version(value: str) -> tuple[int, ...]:

@@ -166,8 +166,8 @@ def _pull_one(service: Service, engine: Engine, sink: EventSink, quiet: bool, to
     try:
         engine.pull_image(service.image, output)
     except ComposeError as error:
-        sink.emit(Event("Service", service.name, "Warning" if tolerated else "Error", detail=str(error),
-                        named_alone=True))
+        sink.emit(Event("Service", service.name, "Warning" if tolerated else "Error",  # the engine's words, as v2
+                        detail=str(error).removeprefix("Error response from daemon: "), named_alone=True))
         return None if tolerated else error
     sink.emit(Event("Service", service.name, "Pulled", named_alone=True))
     return None

@@ -55,6 +55,9 @@ class ProjectOptions:
     fetch_remote: Callable[[str], str] | None = None
     """How a `-f oci://…` file is fetched: its URL → the local path of its compose.yaml (the CLI and
     `pycompose.api` pass `pycompose.api.publish.fetch_artifact`). None: such a file is refused."""
+    warn: Callable[[str], None] | None = None
+    """Where each warning of a load goes as well (`LoadedProject.warnings` keeps them): the CLI prints them as v2
+    logs them. None: they are only kept."""
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,15 @@ class _LoadState:
     implied: dict[str, str] = field(default_factory=dict)
     """Variables the loader adds to every interpolation environment, included projects' too (the project name)."""
 
+    def restart(self, *, keep_warnings: int, implied: dict[str, str]) -> None:
+        """Forget what reading the files gathered, to read them again with `implied`; the first `keep_warnings`
+        warnings (those said before the files were read) stay."""
+        del self.warnings[keep_warnings:]
+        self.documents.clear()
+        self.parsed_files.clear()
+        self.mentions_project_name = False
+        self.implied = implied
+
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
@@ -60,10 +69,22 @@ class _LoadState:
 def load_project(options: ProjectOptions) -> LoadedProject:
     """Load, merge, validate and canonicalise a compose project as Compose v2 does.
 
+    The load's warnings are in `LoadedProject.warnings`, and passed to `options.warn` too (when set), also those
+    met before a failure, as v2 logs them as it goes.
+
     Raises:
         ConfigError: the project cannot be loaded; the message names file, line and key path where known.
     """
     state = _LoadState()
+    try:
+        return _load_project(options, state)
+    finally:
+        if options.warn is not None:
+            for message in state.warnings:
+                options.warn(message)
+
+
+def _load_project(options: ProjectOptions, state: _LoadState) -> LoadedProject:
     environ = dict(options.environ)
     cwd = os.path.abspath(options.working_directory)
     environ.setdefault("PWD", cwd)  # v2's interpolation environment always has PWD
@@ -82,6 +103,7 @@ def load_project(options: ProjectOptions) -> LoadedProject:
         options.env_files, environ=environ, working_directory=cwd, project_directory=default_directory
     )
     environment = _interpolation_environment(env_files, environ, must_exist=explicit_env_files, warn=state.warn)
+    before_files = len(state.warnings)  # what finding the files and reading `.env` said
 
     try:
         merged = _load_merged(files.paths, files.project_directory, environment, options, state)
@@ -96,7 +118,7 @@ def load_project(options: ProjectOptions) -> LoadedProject:
             # COMPOSE_PROJECT_NAME; we learn it from the first pass, and load again only when a file uses it
             environment = {**environment, "COMPOSE_PROJECT_NAME": name}
             if state.mentions_project_name and options.interpolate:
-                state = _LoadState(stdin_text=state.stdin_text, implied={"COMPOSE_PROJECT_NAME": name})
+                state.restart(keep_warnings=before_files, implied={"COMPOSE_PROJECT_NAME": name})
                 merged = _load_merged(files.paths, files.project_directory, environment, options, state)
         config = _canonical(merged, name, files.project_directory, environment, options, state)
         config, disabled = _select_profiles(config, environment, options)

@@ -43,9 +43,13 @@ def plan_down(project: Project, observed: ObservedState, graph: ProjectGraph, op
     for image in options.images:
         actions.append(Action(id=f"remove-image:{image}", kind=ActionKind.REMOVE_IMAGE, target=image,
                               reason=f"--rmi {options.rmi}".rstrip(), after=tuple(removals)))
-    # a provider's program runs anyway, but v2 does not count it as a resource found
-    found = [a for a in actions if a.kind is not ActionKind.REMOVE_PROVIDER]
-    warnings = () if found else (f'No resource found to remove for project "{project.name}".',)
+    # v2 warns when the project has no container and nothing else to take down: no network in the model (found
+    # or not: a removal of a missing one is planned, then skipped), no volume with -v, no image with --rmi; a
+    # provider's program runs anyway, but does not count
+    something = (any(not c.oneoff for c in observed.containers) or any(not n.external for n in project.networks)
+                 or (options.volumes and any(not v.external for v in project.volumes)) or bool(options.images)
+                 or any(a.kind is not ActionKind.REMOVE_PROVIDER for a in actions))
+    warnings = () if something else (f'Warning: No resource found to remove for project "{project.name}".',)
     return Plan(actions=tuple(actions), warnings=warnings)
 
 

@@ -53,7 +53,11 @@ def plain_line(event: Event, *, dry_run: bool = False) -> str:
         elif event.detail.startswith("["):
             line = f" {event.name} {event.status} {event.detail}"
         else:
-            line = f" {event.name} {event.status}" + (f" {event.detail}" if event.detail else "") + " "
+            # v2 prints `id text statusText`: a failure's message is its status text, anything else is text
+            # followed by the space before an empty status text
+            line = (f" {event.name} {event.status} {event.detail}" if event.status in ("Error", "Warning")
+                    and event.detail else
+                    f" {event.name} {event.status}" + (f" {event.detail}" if event.detail else "") + " ")
     else:
         line = f" {event.resource} {event.name}  {event.status}"
         if event.detail:

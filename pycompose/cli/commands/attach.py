@@ -30,7 +30,7 @@ def attach(
 
     stdin = None if no_stdin else sys.stdin.buffer
     code = api.attach_service(
-        global_options(ctx).project_options(services=(service,)), service, index=index or None, stdin=stdin,
+        global_options(ctx).project_options(), service, index=index or None, stdin=stdin,
         stdout=sys.stdout.buffer, stderr=sys.stderr.buffer, detach_keys=detach_keys, proxy_signals=sig_proxy,
         terminal=Terminal(stdin, sys.stdout.buffer),
     )

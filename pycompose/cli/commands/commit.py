@@ -29,5 +29,5 @@ def commit(
     from pycompose import api
 
     pause = pflag_bool(pause_value, "-p, --pause", pause)
-    api.commit(global_options(ctx).project_options(services=(service,)), service, reference, index=index or None,
+    api.commit(global_options(ctx).project_options(), service, reference, index=index or None,
                message=message, author=author, changes=tuple(change or ()), pause_container=pause)

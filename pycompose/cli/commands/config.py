@@ -81,8 +81,7 @@ def config(
         consistency=not no_consistency,
         all_resources=opts.all_resources,
     )
-    loaded = load_project(config_load_options(what, options))
-    _warn(loaded.warnings)
+    loaded = load_project(config_load_options(what, options))  # its warnings printed as it loads
     if what is ConfigOutput.MODEL and (resolve_image_digests or lock_image_digests):
         import dataclasses
 
@@ -131,10 +130,3 @@ def _write_file(path: str, content: str) -> None:
     except OSError as error:
         raise ComposeError(f"open {path}: {(error.strerror or str(error)).lower()}") from None
 
-
-def _warn(warnings: Iterable[str]) -> None:
-    warnings = tuple(warnings)
-    if warnings:
-        from pycompose.cli.output import warn
-
-        warn(warnings)

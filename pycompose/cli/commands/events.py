@@ -26,7 +26,7 @@ def events(
 
     selected = tuple(services or ())
     render = json_line if json_ else text_line
-    for event in api.events(global_options(ctx).project_options(services=selected), selected, since=since,
+    for event in api.events(global_options(ctx).project_options(), selected, since=since,
                             until=until):
         sys.stdout.write(render(event))
         sys.stdout.flush()

@@ -57,7 +57,7 @@ def exec_(
                               index=index or None, tty=tty, detach=detach, dry_run=flags.dry_run)
     stdin = sys.stdin.buffer if interactive and not detach else None
     code = api.exec_command(
-        flags.project_options(services=(service,)), service, command, options,
+        flags.project_options(), service, command, options,
         stdin=stdin, stdout=sys.stdout.buffer, stderr=sys.stderr.buffer, terminal=Terminal(stdin, sys.stdout.buffer),
     )
     raise typer.Exit(code)

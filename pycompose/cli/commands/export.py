@@ -26,7 +26,13 @@ def export(
 
     if output is None and sys.stdout.isatty():
         raise UsageError("output option is required when exporting to terminal")
-    chunks = api.export(global_options(ctx).project_options(services=(service,)), service, index=index or None)
+    chunks = api.export(global_options(ctx).project_options(), service, index=index or None)
+    if output is not None:
+        import os
+
+        folder = os.path.dirname(os.path.normpath(output))
+        if folder and not os.path.exists(folder):  # docker CLI `ValidateOutputPath`
+            raise UsageError(f'failed to export container: invalid output path: directory "{folder}" does not exist')
     if output is None:
         for chunk in chunks:
             sys.stdout.buffer.write(chunk)

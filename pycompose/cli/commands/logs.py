@@ -63,8 +63,18 @@ def logs(
 
     source = gopts.project_options(services=tuple(services or ()))
     try:
-        project_logs(source, tuple(services or ()), options, emit, ready=ready, on_new=formatter.add, on_exit=exited)
+        project_logs(source, tuple(services or ()), options, emit, ready=ready, on_new=formatter.add, on_exit=exited,
+                     warn=_warn)
     except KeyboardInterrupt:
         out.flush()
         raise typer.Exit(130) from None
     out.flush()
+
+
+def _warn(message: str) -> None:
+    import sys
+
+    from pycompose.presentation.warnings import write_warnings
+
+    sys.stdout.flush()  # the lines before it first, as v2 writes both unbuffered
+    write_warnings([message])

@@ -28,6 +28,6 @@ def port(
 
     if protocol not in ("tcp", "udp", "sctp"):
         raise UsageError(f"invalid protocol: {protocol}")
-    source = global_options(ctx).project_options(services=(service,))
+    source = global_options(ctx).project_options()
     host, number = api.port(source, service, private_port, protocol=protocol, index=index or None)
     sys.stdout.write(f"{host}:{number}\n")

@@ -77,6 +77,10 @@ def run(
     from pycompose.cli.terminal import Terminal
     from pycompose.errors import UsageError
 
+    if service.startswith("-") and service != "-":  # an unknown flag before the service, taken as its name
+        long = service.startswith("--")
+        name = service.partition("=")[0]
+        raise UsageError(f"unknown flag: {name}" if long else f"unknown shorthand flag: '{service[1]}' in {service}")
     interactive = pflag_bool(interactive_value, "-i, --interactive", interactive)
     if pull not in ("policy", "always", "missing", "never", "build"):
         raise UsageError(f'invalid --pull option "{pull}"')
@@ -118,7 +122,7 @@ def _env_files(paths: list[str]) -> dict[str, str]:
             with open(path, encoding="utf-8") as handle:
                 lines = handle.read().splitlines()
         except OSError as error:
-            raise UsageError(f"{path}: {error.strerror}") from None
+            raise UsageError(f"open {path}: {(error.strerror or str(error)).lower()}") from None  # Go's words
         for line in lines:
             line = line.strip()
             if not line or line.startswith("#"):

@@ -154,29 +154,29 @@ def up(
     from pycompose.cli.output import check_remote_stack, confirm
     from pycompose.errors import UsageError
 
+    # v2 `validateFlags`, in its order and words
+    cascade_stop = abort_on_container_exit or (bool(exit_code_from) and not abort_on_container_failure)
+    if cascade_stop and abort_on_container_failure:
+        raise UsageError("--abort-on-container-failure cannot be combined with --abort-on-container-exit")
+    if wait and (attach_dependencies or cascade_stop or attach):
+        raise UsageError("--wait cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies")
     if build and no_build:
         raise UsageError("--build and --no-build are incompatible")
-    if pull not in ("policy", "always", "missing", "never", "build", "if_not_present"):
-        raise UsageError(f'invalid --pull option "{pull}"')
-    attached_only = (abort_on_container_exit or abort_on_container_failure or exit_code_from or attach
-                     or attach_dependencies or watch)
-    if detach and attached_only:
-        raise UsageError("--detach cannot be combined with --abort-on-container-exit, --abort-on-container-failure, "
-                         "--attach, --attach-dependencies or --watch")
-    if wait and (abort_on_container_exit or exit_code_from or attach or attach_dependencies):
-        raise UsageError("--wait cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies")
-    if abort_on_container_failure and (abort_on_container_exit or exit_code_from):
-        raise UsageError("--abort-on-container-failure cannot be combined with --abort-on-container-exit")
-    if attach and attach_dependencies:
-        raise UsageError("cannot combine --attach and --attach-dependencies")
-    if watch and (detach or wait):
+    if (detach or wait) and (attach_dependencies or cascade_stop or abort_on_container_failure or attach or watch):
         raise UsageError(f"--{'wait' if wait else 'detach'} cannot be combined with --abort-on-container-exit, "
                          "--abort-on-container-failure, --attach, --attach-dependencies or --watch")
+    if no_recreate and renew_anon_volumes:
+        raise UsageError("--no-recreate and --renew-anon-volumes are incompatible")
+    if force_recreate and no_recreate:
+        raise UsageError("--force-recreate and --no-recreate are incompatible")
+    if always_recreate_deps and no_recreate:
+        raise UsageError("--always-recreate-deps and --no-recreate are incompatible")
     if no_build and watch:
         raise UsageError("--no-build and --watch are incompatible")
-    if no_recreate and (force_recreate or renew_anon_volumes or always_recreate_deps):
-        raise UsageError("--no-recreate is incompatible with --force-recreate, --renew-anon-volumes and "
-                         "--always-recreate-deps")
+    if attach and attach_dependencies:
+        raise UsageError("cannot combine --attach and --attach-dependencies")
+    if pull not in ("policy", "always", "missing", "never", "build", "if_not_present"):
+        raise UsageError(f'invalid --pull option "{pull}"')
     options = api.UpOptions(
         services=tuple(services or ()), no_deps=no_deps, force_recreate=force_recreate, no_recreate=no_recreate,
         always_recreate_deps=always_recreate_deps, no_start=no_start, remove_orphans=remove_orphans,

@@ -127,6 +127,12 @@ def test_top_stats_events(engine):
     assert [e.action for e in api.events(_loaded(), ("db",), engine=engine)] == ["die"]
 
 
+def test_events_of_a_service_no_longer_in_the_files_still_show(engine):
+    """As v2: the services named filter the events by label, they are not checked against the model."""
+    engine.events.append(EngineEvent(3, "stop", "c3", "gone", {"name": "p-gone-1"}))
+    assert [e.container_id for e in api.events(_loaded(), ("gone",), engine=engine)] == ["c3"]
+
+
 def test_export_commit_and_a_missing_container(engine):
     engine.files["p-app-1"] = {"/etc/hello": b"hi"}
     data = b"".join(api.export(_loaded(), "app", engine=engine))

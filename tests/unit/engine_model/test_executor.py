@@ -68,11 +68,20 @@ def test_unhealthy_dependency_and_missing_healthcheck_fail_with_v2_messages():
     proj = project({"web": {"depends_on": {"db": {"condition": "service_healthy", "required": True}}}, "db": {}})
     engine = FakeEngine()
     engine.health["p-db-1"] = "unhealthy"
-    with pytest.raises(OperationFailed, match="dependency failed to start: container p-db-1 is unhealthy"):
+    with pytest.raises(OperationFailed, match="^dependency failed to start: container p-db-1 is unhealthy$"):
         up(proj, engine)
     engine = FakeEngine()
-    with pytest.raises(OperationFailed, match="container p-db-1 has no healthcheck configured"):
+    with pytest.raises(OperationFailed,
+                       match="^dependency failed to start: container p-db-1 has no healthcheck configured$"):
         up(proj, engine)
+
+
+def test_wait_failures_are_the_bare_reason_as_v2_says_them():
+    proj = project({"db": {"healthcheck": {"test": ["CMD", "true"]}}})
+    engine = FakeEngine()
+    engine.health["p-db-1"] = "unhealthy"
+    with pytest.raises(OperationFailed, match="^container p-db-1 is unhealthy$"):
+        up_with(proj, engine, wait=True)
 
 
 def test_optional_dependency_failure_is_a_warning():
@@ -81,7 +90,7 @@ def test_optional_dependency_failure_is_a_warning():
     engine.health["p-db-1"] = "unhealthy"
     sink = up(proj, engine)
     assert engine.containers["p-web-1"].state == "running"
-    assert sink.warnings == ["dependency failed to start: container p-db-1 is unhealthy"]
+    assert sink.warnings == ['optional dependency "db" failed to start: container p-db-1 is unhealthy']
 
 
 class SlowEngine(FakeEngine):
@@ -91,13 +100,13 @@ class SlowEngine(FakeEngine):
         self.peak = 0
         self.guard = threading.Lock()
 
-    def create_container(self, spec):
+    def create_container(self, spec, warn=None):
         with self.guard:
             self.active += 1
             self.peak = max(self.peak, self.active)
         time.sleep(0.05)
         try:
-            return super().create_container(spec)
+            return super().create_container(spec, warn)
         finally:
             with self.guard:
                 self.active -= 1
@@ -299,3 +308,37 @@ def test_a_run_killed_after_any_engine_change_is_converged_by_the_next_up(scenar
         up_with(proj, engine)
         assert sorted(engine.containers) == ["p-db-1", "p-web-1"], (after, list(engine.containers))
         assert all(c.state == "running" for c in engine.containers.values()), after
+
+
+def test_the_engines_warnings_about_a_create_are_shown_under_the_service_as_v2_shows_them():
+    from pycompose.presentation.plain import plain_line
+
+    proj = project({"web": {}})
+    engine = FakeEngine()
+    engine.create_warnings["p-web-1"] = ("Your kernel does not support swap limit capabilities. Limitation discarded.",)
+    sink = up(proj, engine)
+    shown = [plain_line(e) for e in sink.events if e.name == "web"]
+    assert shown == [" web Your kernel does not support swap limit capabilities. Limitation discarded. "]
+
+
+def test_a_network_still_in_use_is_shown_on_its_line_and_down_goes_on():
+    from pycompose.errors import InUse
+    from pycompose.planner.down import plan_down
+    from pycompose.planner.options import DownPlanOptions
+    from pycompose.presentation.plain import plain_line
+
+    class Shared(FakeEngine):
+        def remove_network(self, name):
+            raise InUse("Error response from daemon: error while removing network: network p_default has active "
+                        "endpoints")
+
+    proj = project({"web": {}})
+    engine = Shared()
+    up(proj, engine)
+    observed = engine.observe("p", networks=("p_default",))
+    sink = CollectingSink()
+    execute(plan_down(proj, observed, build_graph(proj), DownPlanOptions(timeout=1)),
+            ExecutionContext(project=proj, observed=observed, engine=engine, sink=sink))
+    lines = [plain_line(e) for e in sink.events if e.resource == "Network"]
+    assert lines[-2:] == [" Network p_default  Removing", " Network p_default  Resource is still in use"]
+    assert sink.warnings == [] and "p-web-1" not in engine.containers

@@ -183,6 +183,37 @@ def test_an_unset_environment_source_is_refused_as_v2_refuses_it():
         spec(proj)
 
 
+@pytest.mark.parametrize(("secrets", "configs", "message"), [
+    ({"s": {"name": "p_s", "file": "/w/s", "external": True}}, {}, "unsupported external secret p_s"),
+    ({"s": {"name": "p_s", "file": "/w/s", "driver": "vault"}}, {}, "Docker Compose does not support secrets.*.driver"),
+    ({"s": {"name": "p_s", "environment": "X", "template_driver": "golang"}}, {},
+     "Docker Compose does not support secrets.*.template_driver"),
+    ({}, {"c": {"name": "outside", "external": True}}, "unsupported external config outside"),
+    ({}, {"c": {"name": "p_c", "content": "x", "template_driver": "golang"}},
+     "Docker Compose does not support configs.*.template_driver"),
+])
+def test_swarm_only_secret_and_config_keys_are_refused_with_v2s_message(secrets, configs, message):
+    service = {"secrets": [{"source": key} for key in secrets], "configs": [{"source": key} for key in configs]}
+    with pytest.raises(OperationFailed) as refused:
+        spec(replace(project(service, secrets=secrets, configs=configs), environment={"X": "1"}))
+    assert str(refused.value) == message
+
+
+def test_file_references_warn_as_v2_in_its_order_also_before_a_refusal(tmp_path):
+    present = tmp_path / "present"
+    present.write_text("x")
+    service = {"secrets": [{"source": "gone", "mode": 0o400}, {"source": "env", "uid": "1"}],
+               "configs": [{"source": "c", "gid": "2"}, {"source": "bad"}]}
+    secrets = {"gone": {"name": "p_gone", "file": str(tmp_path / "nothing")}, "env": {"environment": "X"}}
+    configs = {"c": {"name": "p_c", "file": str(present)}, "bad": {"name": "p_bad", "template_driver": "golang"}}
+    said: list[str] = []
+    with pytest.raises(OperationFailed, match=r"configs\.\*\.template_driver"):
+        spec(replace(project(service, secrets=secrets, configs=configs), environment={"X": "1"}), warn=said.append)
+    assert said == ["secrets `uid`, `gid` and `mode` are not supported, they will be ignored",
+                    "secret file p_gone does not exist",
+                    "config `uid`, `gid` and `mode` are not supported, they will be ignored"]
+
+
 @pytest.mark.parametrize(("service", "message"), [
     ({"healthcheck": {"test": ["CMD", "true"], "start_period": "1s", "start_interval": "1s"}},
      "can't set healthcheck.start_interval as feature require Docker Engine v25 or later"),

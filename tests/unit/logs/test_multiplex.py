@@ -154,3 +154,20 @@ def test_finish_drains_open_streams_and_on_interrupt_replaces_the_keyboard_inter
               on_interrupt=on_interrupt, finish=finish)
     assert interrupted == [True]
     assert got == ["hello", "bye"] and ended == ["a-1"]  # returned once the open stream ended, not before
+
+
+def test_a_log_the_engine_cannot_give_is_a_warning_and_the_others_go_on():
+    from pycompose.errors import NotSupported
+
+    class NoDriver(ChunkEngine):
+        def stream_logs(self, container_id, **kwargs):
+            if container_id == "silent":
+                raise NotSupported("Error response from daemon: configured logging driver does not support reading")
+            yield from self.chunks[container_id]
+
+    seen: list[str] = []
+    multiplex(NoDriver({"web": [(1, b"hello\n")]}),
+              [LogTarget("silent", "silent-1", "silent", "p-silent-1"), LogTarget("web", "web-1", "web", "p-web-1")],
+              LogOptions(), lambda line: seen.append(f"{line.name} {line.text}"), warn=lambda m: seen.append(m))
+    assert sorted(seen) == ['Can\'t retrieve logs for "p-silent-1": Error response from daemon: configured logging '
+                            "driver does not support reading", "web-1 hello"]

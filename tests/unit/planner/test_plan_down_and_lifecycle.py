@@ -57,10 +57,13 @@ def test_down_remove_orphans_takes_every_one_off_running_or_not_and_down_alone_n
     assert "remove container p-db-8: orphan" in orphans and "stop container p-db-8" not in orphans
 
 
-def test_down_of_nothing_says_so():
+def test_down_of_nothing_says_so_when_the_model_names_no_network_either():
     proj = stack()
     plan = plan_down(proj, ObservedState(project="p"), build_graph(proj), DownPlanOptions())
-    assert plan.render() == "" and plan.warnings == ('No resource found to remove for project "p".',)
+    assert plan.render() == "" and plan.warnings == ()  # v2 counts the model's networks, found or not
+    bare = project({"web": service(networks={"ext": None})}, networks={"ext": {"name": "shared", "external": True}})
+    plan = plan_down(bare, ObservedState(project="p"), build_graph(bare), DownPlanOptions())
+    assert plan.render() == "" and plan.warnings == ('Warning: No resource found to remove for project "p".',)
 
 
 def test_stop_start_restart_kill_rm():

@@ -166,6 +166,8 @@ def test_plain_pull_and_build_lines_are_worded_as_v2_prints_them():
         == " 9ad63333ebc9 Downloading [=====>  ]     112B/180B"
     assert plain_line(Event("Service", "web", "Skipped", "- Image is already present locally", named_alone=True)) \
         == " web Skipped - Image is already present locally "
+    assert plain_line(Event("Service", "web", "Error", 'Get "https://r.example/v2/": no such host', named_alone=True)) \
+        == ' web Error Get "https://r.example/v2/": no such host'  # the message is the status text: no space after
     # the classic builder's output is printed as it comes, between `Building` and `Built`
     assert plain_line(Event("Service", "app", "Building")) == " Service app  Building"
     assert plain_line(Event("Service", "app", "Building", "Step 1/3 : FROM busybox:latest")) == \
