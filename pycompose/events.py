@@ -36,6 +36,12 @@ class Event:
         return f"{self.resource} {self.name}" if self.resource and not self.named_alone else self.name
 
 
+def engine_warning(service: str, text: str) -> Event:
+    """What the engine says about a container it creates, shown under the service as v2 shows it
+    (` web Your kernel does not support … discarded. `)."""
+    return Event("Service", service, text, named_alone=True)
+
+
 def resource_of(kind: ActionKind) -> str:
     """The resource an action's events name: Network, Volume, Image, Provider, else Container."""
     value = kind.value

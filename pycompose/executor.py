@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from pycompose import hashing, labels
 from pycompose.errors import ComposeError, EngineError, InUse, NotFound, OperationFailed, ProviderFailed
-from pycompose.events import Event, EventSink, resource_of
+from pycompose.events import Event, EventSink, engine_warning, resource_of
 from pycompose.model import Condition, Project
 from pycompose.observed import ObservedContainer, ObservedState
 from pycompose.plan import Action, ActionKind, Plan
@@ -193,12 +193,8 @@ def _recreate_container(action: Action, context: ExecutionContext, deadline: flo
 
 
 def _engine_warning(action: Action, context: ExecutionContext) -> Callable[[str], None]:
-    """What the engine says about a create request, shown as v2 shows it: the service's name, then the text
-    (` web Your kernel does not support … discarded. `)."""
-    def show(text: str) -> None:
-        context.sink.emit(Event("Service", action.service or action.target, text, named_alone=True))
-
-    return show
+    """Where the engine's warnings about a create request go: the sink, under the service."""
+    return lambda text: context.sink.emit(engine_warning(action.service or action.target, text))
 
 
 def temporary_name(old_id: str, name: str) -> str:

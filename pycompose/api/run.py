@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pycompose import labels
 from pycompose.api.options import OneOffOptions, OneOffResult, UpOptions
-from pycompose.events import Event, EventSink, LoggingSink
+from pycompose.events import EventSink, LoggingSink, engine_warning
 from pycompose.session import ProjectSource, RunOptions, check_services, engine_of, loaded
 from pycompose.session import project as bound_project
 
@@ -75,8 +75,7 @@ def run_oneoff(
     if run.dry_run:
         return OneOffResult(container_id="", name="")
     spec = oneoff_spec(project, project.service(service), options, engine, image=image, warn=sink.warn)
-    container_id = engine.create_container(
-        spec, warn=lambda text: sink.emit(Event("Service", service, text, named_alone=True)))  # as `up` shows them
+    container_id = engine.create_container(spec, warn=lambda text: sink.emit(engine_warning(service, text)))
     if options.detach:
         engine.start_container(container_id)
         return OneOffResult(container_id=container_id, name=spec.name)

@@ -273,21 +273,29 @@ def _flag_errors_as_v2() -> None:
 
     from typer._click.exceptions import BadOptionUsage, NoSuchOption, UsageError  # Typer's copy of click raises
 
-    def flag(name: str) -> str:
-        return name if name.startswith("--") else f"'{name[1:]}' in {name}"
-
     def unknown(self, file=None) -> None:
-        prefix = "unknown flag" if self.option_name.startswith("--") else "unknown shorthand flag"
-        (file or sys.stderr).write(f"{prefix}: {flag(self.option_name)}\n")
+        (file or sys.stderr).write(unknown_flag_message(self.option_name) + "\n")
 
     def misused(self, file=None) -> None:
         if not self.message.endswith("requires an argument."):
             UsageError.show(self, file)
             return
-        (file or sys.stderr).write(f"flag needs an argument: {flag(self.option_name)}\n")
+        (file or sys.stderr).write(f"flag needs an argument: {_flag_named(self.option_name)}\n")
 
     NoSuchOption.show = unknown  # type: ignore[method-assign]
     BadOptionUsage.show = misused  # type: ignore[method-assign]
+
+
+def unknown_flag_message(argument: str) -> str:
+    """cobra's words for a flag it does not know: `unknown flag: --x`, `unknown shorthand flag: 'x' in -xy`."""
+    if argument.startswith("--"):
+        return f"unknown flag: {argument.partition('=')[0]}"
+    return f"unknown shorthand flag: {_flag_named(argument)}"
+
+
+def _flag_named(argument: str) -> str:
+    """A flag as cobra names it in an error: `--x`, or `'x' in -xy` (the first letter of a group of short ones)."""
+    return argument if argument.startswith("--") else f"'{argument[1:2]}' in {argument}"
 
 
 _FREEZE_REGISTERED = False

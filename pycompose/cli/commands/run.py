@@ -78,9 +78,9 @@ def run(
     from pycompose.errors import UsageError
 
     if service.startswith("-") and service != "-":  # an unknown flag before the service, taken as its name
-        long = service.startswith("--")
-        name = service.partition("=")[0]
-        raise UsageError(f"unknown flag: {name}" if long else f"unknown shorthand flag: '{service[1]}' in {service}")
+        from pycompose.cli.app import unknown_flag_message
+
+        raise UsageError(unknown_flag_message(service))
     interactive = pflag_bool(interactive_value, "-i, --interactive", interactive)
     if pull not in ("policy", "always", "missing", "never", "build"):
         raise UsageError(f'invalid --pull option "{pull}"')
